@@ -1,0 +1,197 @@
+extension ClientConnection {
+    /// Receive data from the network.
+    ///
+    /// After calling this method, write `takeBytesToSend()` (pongs, Close replies) and
+    /// process `takeEvents()`. Bytes may be split anywhere; the result never depends on
+    /// where.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer) {
+        var index = 0
+        if case .connecting = self.internalState {
+            self.receiveHandshake(bytes, index: &index)
+        }
+        self.receiveFrames(bytes, from: index)
+    }
+
+    public mutating func receive(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { self.receive($0) }
+    }
+
+    public mutating func receive(_ bytes: ArraySlice<UInt8>) {
+        bytes.withUnsafeBytes { self.receive($0) }
+    }
+
+    private mutating func receiveFrames(_ input: UnsafeRawBufferPointer, from start: Int) {
+        var index = start
+        while !self.discardingInput {
+            switch self.internalState {
+            case .connecting, .closed: return
+            case .open, .closing, .halfClosed, .closedAwaitingTransport: break
+            }
+            switch self.decoder.next(input, index: &index) {
+            case .needMoreData:
+                return
+            case .violation(let violation):
+                self.peerViolated(violation)
+            case .header(let header):
+                self.beginFrame(header)
+            case .payload(let chunk, let isFrameEnd):
+                self.receivePayload(chunk, isFrameEnd: isFrameEnd)
+            }
+        }
+    }
+
+    private mutating func beginFrame(_ header: FrameHeader) {
+        self.inbound.header = header
+        self.inbound.preview = PayloadPreview()
+        switch self.internalState {
+        case .halfClosed, .closedAwaitingTransport:
+            // §5.5.1: after a Close "the endpoint will not send any more data frames";
+            // whatever follows is recorded at its end, never delivered.
+            self.inbound.disposition = .ignored
+            return
+        default:
+            break
+        }
+        if let violation = self.violation(in: header) {
+            self.inbound.disposition = .ignored
+            self.recordInboundFrame()
+            self.peerViolated(violation)
+            return
+        }
+        if header.opcode.isControl {
+            self.inbound.disposition = .control
+            self.inbound.controlPayload.removeAll(keepingCapacity: true)
+        } else {
+            self.inbound.disposition = .data
+            if header.opcode != .continuation { self.message.start(header.opcode) }
+        }
+    }
+
+    /// The rules of RFC 6455 §5 a frame header can break, checked before any payload is read.
+    private func violation(in header: FrameHeader) -> PeerViolation? {
+        // §5.1: "A client MUST close a connection if it detects a masked frame."
+        if header.maskingKey != nil { return .maskedFrame }
+        // §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated"; we negotiate none.
+        if header.rsv != 0 { return .reservedBitsSet(header.rsv) }
+        if !header.opcode.isKnown { return .unknownOpcode(header.opcode.rawValue) }
+        if header.opcode.isControl {
+            // §5.5: "All control frames MUST have a payload length of 125 bytes or less
+            // and MUST NOT be fragmented."
+            if !header.fin { return .fragmentedControlFrame(header.opcode) }
+            if header.payloadLength > 125 { return .controlFrameTooLong(header.opcode, length: header.payloadLength) }
+            return nil
+        }
+        // §5.4: fragments of one message are contiguous; a continuation needs a start.
+        if header.opcode == .continuation {
+            if !self.message.isInProgress { return .continuationWithoutMessage }
+        } else if self.message.isInProgress {
+            return .dataFrameInsideFragmentedMessage(header.opcode)
+        }
+        if header.payloadLength > UInt64(self.options.maxFrameSize) {
+            return .frameTooLarge(length: header.payloadLength, limit: self.options.maxFrameSize)
+        }
+        let soFar = header.opcode == .continuation ? self.message.length : 0
+        if soFar + header.payloadLength > UInt64(self.options.maxMessageSize) {
+            return .messageTooLarge(length: soFar + header.payloadLength, limit: self.options.maxMessageSize)
+        }
+        return nil
+    }
+
+    private mutating func receivePayload(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) {
+        if self.options.recordFrames && !self.inbound.preview.isFull {
+            self.inbound.preview.append(contentsOf: chunk)
+        }
+        switch self.inbound.disposition {
+        case .data:
+            self.receiveMessageData(chunk, isFrameEnd: isFrameEnd)
+        case .control:
+            self.inbound.controlPayload.append(contentsOf: chunk)
+            if isFrameEnd {
+                self.recordInboundFrame()
+                self.receiveControlFrame(self.inbound.header.opcode, payload: self.inbound.controlPayload)
+            }
+        case .ignored:
+            if isFrameEnd {
+                self.recordInboundFrame()
+                let opcode = self.inbound.header.opcode
+                self.events.append(.violation(opcode == .close ? .secondCloseFrame : .frameAfterClose(opcode)))
+            }
+        }
+    }
+
+    private mutating func receiveMessageData(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) {
+        // §8.1: validate text as it arrives, so a bad byte fails the connection at once.
+        if self.message.opcode == .text, let bad = self.message.utf8.validate(chunk) {
+            self.recordInboundFrame()
+            self.peerViolated(.invalidUTF8(offset: Int(self.message.length) + bad))
+            return
+        }
+        let isWholeMessage =
+            isFrameEnd && self.inbound.header.fin && self.message.length == 0
+            && UInt64(chunk.count) == self.inbound.header.payloadLength
+        self.message.length += UInt64(chunk.count)
+        if !isWholeMessage { self.message.buffer.append(contentsOf: chunk) }
+        guard isFrameEnd else { return }
+        self.recordInboundFrame()
+        guard self.inbound.header.fin else { return }
+        if self.message.opcode == .text {
+            guard self.message.utf8.isComplete else {
+                self.peerViolated(.incompleteUTF8AtEndOfMessage)
+                return
+            }
+            // Already validated: decoding cannot substitute replacement characters.
+            let text =
+                isWholeMessage ? String(decoding: chunk, as: UTF8.self) : String(decoding: self.message.buffer, as: UTF8.self)
+            self.events.append(.text(text))
+            self.message.reset()
+        } else {
+            if isWholeMessage {
+                self.events.append(.binary(Array(chunk)))
+            } else {
+                self.events.append(.binary(self.message.buffer))
+                self.message.buffer = []
+            }
+            self.message.reset()
+        }
+    }
+
+    private mutating func receiveControlFrame(_ opcode: Opcode, payload: [UInt8]) {
+        switch opcode {
+        case .ping:
+            // §5.5.2: answer with a Pong carrying the same data. Nothing is sent after our Close.
+            self.events.append(.ping(payload))
+            if case .open = self.internalState {
+                payload.withUnsafeBytes { self.appendFrame(.pong, fin: true, payload: $0) }
+            }
+        case .pong:
+            self.events.append(.pong(payload, answering: self.pings.answer(payload)))
+        default:
+            self.receiveClose(payload)
+        }
+    }
+
+    private mutating func recordInboundFrame() {
+        guard self.options.recordFrames else { return }
+        let header = self.inbound.header
+        self.events.append(
+            .frame(
+                FrameRecord(
+                    direction: .inbound,
+                    opcode: header.opcode,
+                    fin: header.fin,
+                    rsv: header.rsv,
+                    masked: header.maskingKey != nil,
+                    length: header.payloadLength,
+                    preview: self.inbound.preview
+                )
+            )
+        )
+    }
+
+    /// A message cut short by a Close or EOF is reported, not silently lost.
+    mutating func discardPartialMessage() {
+        guard let opcode = self.message.opcode else { return }
+        self.events.append(.partialMessageDiscarded(opcode, byteCount: self.message.length))
+        self.message.reset()
+    }
+}

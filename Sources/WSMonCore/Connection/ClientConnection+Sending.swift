@@ -1,0 +1,98 @@
+extension ClientConnection {
+    /// Kinds of data message.
+    public enum MessageKind: Sendable {
+        case text
+        case binary
+
+        var opcode: Opcode { self == .text ? .text : .binary }
+    }
+
+    /// Queues a text message as one frame.
+    public mutating func sendText(_ text: String) throws(UsageError) {
+        try self.checkCanStartMessage()
+        var text = text
+        text.withUTF8 { self.appendFrame(.text, fin: true, payload: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Queues a binary message as one frame.
+    public mutating func sendBinary(_ bytes: [UInt8]) throws(UsageError) {
+        try self.checkCanStartMessage()
+        bytes.withUnsafeBytes { self.appendFrame(.binary, fin: true, payload: $0) }
+    }
+
+    /// Queues one fragment of a message (§5.4): the first fragment gives the kind, the
+    /// rest are continuations; `isFinal` ends the message. A message in progress may be
+    /// finished after the peer's Close, before our reply (§5.5.1 allows the delay).
+    public mutating func sendFragment(_ bytes: [UInt8], kind: MessageKind, isFinal: Bool) throws(UsageError) {
+        let continuing = self.outboundMessage != nil
+        switch self.internalState {
+        case .connecting: throw .notOpenYet
+        case .open: break
+        case .halfClosed: guard continuing else { throw .peerClosed }
+        case .closing, .closedAwaitingTransport, .closed: throw .closeAlreadySent(self.state)
+        }
+        let opcode = continuing ? Opcode.continuation : kind.opcode
+        bytes.withUnsafeBytes { self.appendFrame(opcode, fin: isFinal, payload: $0) }
+        self.outboundMessage = isFinal ? nil : kind.opcode
+        if isFinal, case .halfClosed = self.internalState, self.options.replyToCloseAutomatically {
+            self.replyToPeerClose()
+        }
+    }
+
+    /// Queues a ping. Without a payload, four random bytes are used so pongs can be told
+    /// apart. Returns the id its pong will carry in `.pong(_, answering:)`.
+    @discardableResult
+    public mutating func sendPing(_ payload: [UInt8]? = nil) throws(UsageError) -> PingID {
+        try self.checkCanSendControl()
+        let payload = payload ?? (0..<4).map { _ in UInt8.random(in: .min ... .max, using: &self.random) }
+        guard payload.count <= 125 else { throw .controlPayloadTooLong(byteCount: payload.count) }
+        payload.withUnsafeBytes { self.appendFrame(.ping, fin: true, payload: $0) }
+        return self.pings.sent(payload)
+    }
+
+    /// Queues an unsolicited pong (a one-way heartbeat, §5.5.3).
+    public mutating func sendPong(_ payload: [UInt8] = []) throws(UsageError) {
+        try self.checkCanSendControl()
+        guard payload.count <= 125 else { throw .controlPayloadTooLong(byteCount: payload.count) }
+        payload.withUnsafeBytes { self.appendFrame(.pong, fin: true, payload: $0) }
+    }
+
+    private func checkCanStartMessage() throws(UsageError) {
+        try self.checkCanSendControl()
+        if self.outboundMessage != nil { throw .fragmentedMessageInProgress }
+    }
+
+    private func checkCanSendControl() throws(UsageError) {
+        switch self.internalState {
+        case .connecting: throw .notOpenYet
+        case .open: return
+        case .halfClosed: throw .peerClosed
+        case .closing, .closedAwaitingTransport, .closed: throw .closeAlreadySent(self.state)
+        }
+    }
+
+    /// Encodes one frame, masked with a fresh key (§5.3), and records it.
+    mutating func appendFrame(_ opcode: Opcode, fin: Bool, payload: UnsafeRawBufferPointer) {
+        let key = UInt32(truncatingIfNeeded: self.random.next())
+        let header = FrameHeader(fin: fin, opcode: opcode, maskingKey: key, payloadLength: UInt64(payload.count))
+        header.encode(into: &self.outbound)
+        let start = self.outbound.count
+        self.outbound.append(contentsOf: payload)
+        self.outbound.withUnsafeMutableBytes { Masking.apply(key: key, to: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+        guard self.options.recordFrames else { return }
+        var preview = PayloadPreview()
+        preview.append(contentsOf: payload)
+        self.events.append(
+            .frame(
+                FrameRecord(
+                    direction: .outbound,
+                    opcode: opcode,
+                    fin: fin,
+                    masked: true,
+                    length: UInt64(payload.count),
+                    preview: preview
+                )
+            )
+        )
+    }
+}

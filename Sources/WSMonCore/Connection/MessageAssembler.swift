@@ -1,0 +1,41 @@
+/// The data message being received, across fragments.
+struct MessageAssembler {
+    /// `.text` or `.binary` while a message is in progress.
+    var opcode: Opcode?
+    var buffer: [UInt8] = []
+    var utf8 = UTF8Validator()
+    /// Bytes received for this message so far.
+    var length: UInt64 = 0
+
+    var isInProgress: Bool { self.opcode != nil }
+
+    mutating func start(_ opcode: Opcode) {
+        self.opcode = opcode
+        self.utf8 = UTF8Validator()
+        self.length = 0
+    }
+
+    /// Ends the message, keeping the buffer's capacity for the next text message.
+    mutating func reset() {
+        self.opcode = nil
+        self.length = 0
+        self.buffer.removeAll(keepingCapacity: self.buffer.capacity <= 64 * 1024)
+    }
+}
+
+/// The frame whose payload is arriving.
+struct InboundFrame {
+    enum Disposition {
+        /// Part of a data message.
+        case data
+        /// A control frame, collected whole (≤ 125 bytes).
+        case control
+        /// Recorded only: it arrived after the peer's Close.
+        case ignored
+    }
+
+    var header = FrameHeader(fin: true, opcode: .continuation, payloadLength: 0)
+    var disposition = Disposition.ignored
+    var preview = PayloadPreview()
+    var controlPayload: [UInt8] = []
+}

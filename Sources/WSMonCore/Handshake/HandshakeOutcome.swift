@@ -1,0 +1,84 @@
+/// A 101 response that passed every check of RFC 6455 §4.1.
+public struct HandshakeResponse: Hashable, Sendable {
+    public var statusCode: Int
+    public var reasonPhrase: String
+    public var headers: HTTPHeaders
+    /// The subprotocol the server selected among those offered, if any.
+    public var subprotocol: String?
+}
+
+/// The server answered with something other than 101: an HTTP error the session can act on
+/// (Retry-After on 429/503, authentication on 401).
+public struct HandshakeRejection: Hashable, Sendable, CustomStringConvertible {
+    /// How much of the body a rejection keeps.
+    public static let bodyPreviewLimit = 1024
+
+    public var statusCode: Int
+    public var reasonPhrase: String
+    public var headers: HTTPHeaders
+    public var retryAfter: RetryAfter?
+    /// The start of the body (at most `bodyPreviewLimit` bytes), chunked encoding removed.
+    public var bodyPreview: [UInt8]
+    public var bodyTruncated: Bool
+
+    public var description: String {
+        var text = "HTTP \(self.statusCode) \(self.reasonPhrase)"
+        switch self.retryAfter {
+        case .seconds(let seconds): text += ", Retry-After \(seconds) s"
+        case .date(let date): text += ", Retry-After at \(date) (Unix time)"
+        case nil: break
+        }
+        return text
+    }
+}
+
+/// Why a response could not complete the handshake, other than a plain HTTP rejection.
+public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    case malformedStatusLine(String)
+    case malformedHeaderLine(String)
+    case responseHeadTooLarge(limit: Int)
+    case upgradeHeaderMissingOrInvalid(String?)
+    case connectionHeaderMissingOrInvalid(String?)
+    case acceptMissing
+    case acceptMismatch(expected: String, received: String)
+    case subprotocolNotOffered(String)
+    case multipleSubprotocols(String)
+    case extensionNotOffered(String)
+    case connectionClosedDuringHandshake(bytesReceived: Int)
+
+    public var name: String {
+        switch self {
+        case .malformedStatusLine: return "malformed_status_line"
+        case .malformedHeaderLine: return "malformed_header_line"
+        case .responseHeadTooLarge: return "response_head_too_large"
+        case .upgradeHeaderMissingOrInvalid: return "invalid_upgrade_header"
+        case .connectionHeaderMissingOrInvalid: return "invalid_connection_header"
+        case .acceptMissing: return "accept_missing"
+        case .acceptMismatch: return "accept_mismatch"
+        case .subprotocolNotOffered: return "subprotocol_not_offered"
+        case .multipleSubprotocols: return "multiple_subprotocols"
+        case .extensionNotOffered: return "extension_not_offered"
+        case .connectionClosedDuringHandshake: return "closed_during_handshake"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .malformedStatusLine(let line): return "malformed status line \(line.debugDescription)"
+        case .malformedHeaderLine(let line): return "malformed header line \(line.debugDescription)"
+        case .responseHeadTooLarge(let limit): return "response head larger than \(limit) bytes"
+        case .upgradeHeaderMissingOrInvalid(let value):
+            return "Upgrade header is \(value.map { "'\($0)'" } ?? "missing"), expected 'websocket'"
+        case .connectionHeaderMissingOrInvalid(let value):
+            return "Connection header is \(value.map { "'\($0)'" } ?? "missing"), expected 'Upgrade'"
+        case .acceptMissing: return "Sec-WebSocket-Accept header missing"
+        case .acceptMismatch(let expected, let received):
+            return "Sec-WebSocket-Accept is '\(received)', expected '\(expected)'"
+        case .subprotocolNotOffered(let name): return "server selected subprotocol '\(name)', which was not offered"
+        case .multipleSubprotocols(let value): return "server selected more than one subprotocol: '\(value)'"
+        case .extensionNotOffered(let value): return "server enabled extension '\(value)', which was not offered"
+        case .connectionClosedDuringHandshake(let count):
+            return "connection closed during the handshake after \(count) bytes of response"
+        }
+    }
+}
