@@ -41,7 +41,9 @@ extension ClientConnection {
         case .closed:
             return
         case .connecting, .open:
-            self.finish(CloseProgress(initiator: .local, failure: .aborted(reason: reason)).summary(transportClosedBy: .local))
+            self.finish(
+                CloseProgress(initiator: .local, failure: .aborted(reason: reason)).summary(transportClosedBy: .local)
+            )
         case .closing(var progress), .halfClosed(var progress), .closedAwaitingTransport(var progress):
             progress.failure = progress.failure ?? .aborted(reason: reason)
             self.finish(progress.summary(transportClosedBy: .local))

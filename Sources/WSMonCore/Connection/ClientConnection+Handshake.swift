@@ -53,12 +53,17 @@ extension ClientConnection {
             complete.bodyTruncated = reader.truncated
             self.failHandshake(.handshakeRejected(complete), transportClosedBy: .peer)
         } else {
-            let failure = HandshakeFailure.connectionClosedDuringHandshake(bytesReceived: self.responseParser.bytesReceived)
+            let failure = HandshakeFailure.connectionClosedDuringHandshake(
+                bytesReceived: self.responseParser.bytesReceived
+            )
             self.failHandshake(.handshakeFailed(failure), transportClosedBy: .peer)
         }
     }
 
-    private mutating func failHandshake(_ failure: ConnectionFailure, transportClosedBy closer: CloseSummary.TransportCloser) {
+    private mutating func failHandshake(
+        _ failure: ConnectionFailure,
+        transportClosedBy closer: CloseSummary.TransportCloser
+    ) {
         self.rejection = nil
         switch failure {
         case .handshakeRejected(let rejection): self.events.append(.handshakeRejected(rejection))

@@ -141,7 +141,8 @@ extension ClientConnection {
             }
             // Already validated: decoding cannot substitute replacement characters.
             let text =
-                isWholeMessage ? String(decoding: chunk, as: UTF8.self) : String(decoding: self.message.buffer, as: UTF8.self)
+                isWholeMessage
+                ? String(decoding: chunk, as: UTF8.self) : String(decoding: self.message.buffer, as: UTF8.self)
             self.events.append(.text(text))
             self.message.reset()
         } else {

@@ -78,7 +78,9 @@ extension ClientConnection {
         header.encode(into: &self.outbound)
         let start = self.outbound.count
         self.outbound.append(contentsOf: payload)
-        self.outbound.withUnsafeMutableBytes { Masking.apply(key: key, to: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+        self.outbound.withUnsafeMutableBytes {
+            Masking.apply(key: key, to: UnsafeMutableRawBufferPointer(rebasing: $0[start...]))
+        }
         guard self.options.recordFrames else { return }
         var preview = PayloadPreview()
         preview.append(contentsOf: payload)

@@ -28,7 +28,8 @@ public struct ClientConnection: Sendable {
         var received: CloseFrame?
         var failure: ConnectionFailure?
 
-        func summary(transportClosedBy: CloseSummary.TransportCloser, timeoutIn: ConnectionState? = nil) -> CloseSummary {
+        func summary(transportClosedBy: CloseSummary.TransportCloser, timeoutIn: ConnectionState? = nil) -> CloseSummary
+        {
             CloseSummary(
                 initiator: self.initiator,
                 sent: self.sent,

@@ -51,22 +51,24 @@ struct RejectionBodyReader {
                     let text = String(decoding: line, as: UTF8.self).split(separator: ";").first ?? ""
                     let size = Int(text.trimmingASCIIWhitespace, radix: 16) ?? 0
                     self.framing = size == 0 ? .trailer(line: []) : .chunkData(remaining: size)
-                } else if line.count < 64 {
+                } else if byte != UInt8(ascii: "\r") && line.count < 64 {
                     line.append(byte)
                     self.framing = .chunkSize(line: line)
                 }
             case .chunkData(let remaining):
                 let taken = min(remaining, input.count - index)
-                self.framing = remaining - taken == 0 ? .chunkDataEnd(crlfLeft: 2) : .chunkData(remaining: remaining - taken)
+                self.framing =
+                    remaining - taken == 0 ? .chunkDataEnd(crlfLeft: 2) : .chunkData(remaining: remaining - taken)
                 self.keep(UnsafeRawBufferPointer(rebasing: input[index..<(index + taken)]))
                 index += taken
                 continue
             case .chunkDataEnd(let left):
-                self.framing = byte == UInt8(ascii: "\n") || left <= 1 ? .chunkSize(line: []) : .chunkDataEnd(crlfLeft: left - 1)
+                self.framing =
+                    byte == UInt8(ascii: "\n") || left <= 1 ? .chunkSize(line: []) : .chunkDataEnd(crlfLeft: left - 1)
             case .trailer(var line):
                 if byte == UInt8(ascii: "\n") {
-                    self.framing = line.isEmpty || line == [UInt8(ascii: "\r")] ? .done : .trailer(line: [])
-                } else {
+                    self.framing = line.isEmpty ? .done : .trailer(line: [])
+                } else if byte != UInt8(ascii: "\r") {
                     line.append(byte)
                     self.framing = .trailer(line: line)
                 }

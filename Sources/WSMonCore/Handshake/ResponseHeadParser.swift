@@ -30,7 +30,8 @@ struct ResponseHeadParser {
                 self.line.append(contentsOf: rest)
                 self.headSize += rest.count
                 index = input.count
-                return self.headSize > Self.maxHeadSize ? .failed(.responseHeadTooLarge(limit: Self.maxHeadSize)) : .needMoreData
+                return self.headSize > Self.maxHeadSize
+                    ? .failed(.responseHeadTooLarge(limit: Self.maxHeadSize)) : .needMoreData
             }
             self.line.append(contentsOf: rest[..<newline])
             self.headSize += newline + 1
@@ -68,7 +69,9 @@ struct ResponseHeadParser {
         }
         guard let colon = line.firstIndex(of: ":") else { return .malformedHeaderLine(line) }
         let name = line[..<colon]
-        guard !name.isEmpty, name.utf8.allSatisfy(HandshakeRequest.isTokenByte) else { return .malformedHeaderLine(line) }
+        guard !name.isEmpty, name.utf8.allSatisfy(HandshakeRequest.isTokenByte) else {
+            return .malformedHeaderLine(line)
+        }
         self.headers.add(name: String(name), value: line[line.index(after: colon)...].trimmingASCIIWhitespace)
         return nil
     }

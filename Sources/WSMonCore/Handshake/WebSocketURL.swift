@@ -51,7 +51,9 @@ public struct WebSocketURL: Hashable, Sendable, CustomStringConvertible {
             guard let close = authority.firstIndex(of: "]") else { throw .missingHost }
             self.host = String(authority[authority.index(after: authority.startIndex)..<close])
             let afterHost = authority[authority.index(after: close)...]
-            if afterHost.hasPrefix(":") { portText = afterHost.dropFirst() } else if !afterHost.isEmpty {
+            if afterHost.hasPrefix(":") {
+                portText = afterHost.dropFirst()
+            } else if !afterHost.isEmpty {
                 throw .invalidPort(String(afterHost))
             }
         } else if let colon = authority.lastIndex(of: ":") {

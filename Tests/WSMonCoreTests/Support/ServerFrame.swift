@@ -1,0 +1,99 @@
+import WSMonCore
+
+/// Builds frames as a server would put them on the wire (unmasked unless asked otherwise).
+struct ServerFrame {
+    var fin = true
+    var rsv: UInt8 = 0
+    var opcode: Opcode
+    var payload: [UInt8] = []
+    var maskingKey: UInt32?
+
+    static func text(_ text: String, fin: Bool = true) -> ServerFrame {
+        ServerFrame(fin: fin, opcode: .text, payload: Array(text.utf8))
+    }
+
+    static func binary(_ bytes: [UInt8], fin: Bool = true) -> ServerFrame {
+        ServerFrame(fin: fin, opcode: .binary, payload: bytes)
+    }
+
+    static func continuation(_ bytes: [UInt8], fin: Bool) -> ServerFrame {
+        ServerFrame(fin: fin, opcode: .continuation, payload: bytes)
+    }
+
+    static func close(_ code: UInt16?, _ reason: String = "") -> ServerFrame {
+        guard let code else { return ServerFrame(opcode: .close) }
+        return ServerFrame(opcode: .close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8))
+    }
+
+    static func ping(_ payload: [UInt8] = []) -> ServerFrame { ServerFrame(opcode: .ping, payload: payload) }
+    static func pong(_ payload: [UInt8] = []) -> ServerFrame { ServerFrame(opcode: .pong, payload: payload) }
+
+    var bytes: [UInt8] {
+        var bytes: [UInt8] = []
+        FrameHeader(
+            fin: self.fin,
+            rsv: self.rsv,
+            opcode: self.opcode,
+            maskingKey: self.maskingKey,
+            payloadLength: UInt64(self.payload.count)
+        )
+        .encode(into: &bytes)
+        bytes += self.maskingKey.map { Masking.applied(key: $0, to: self.payload) } ?? self.payload
+        return bytes
+    }
+}
+
+extension Array where Element == ServerFrame {
+    var bytes: [UInt8] { self.flatMap(\.bytes) }
+}
+
+/// A frame the client sent, unmasked.
+struct SentFrame: Equatable, CustomStringConvertible {
+    var fin: Bool
+    var opcode: Opcode
+    var masked: Bool
+    var payload: [UInt8]
+
+    var text: String { String(decoding: self.payload, as: UTF8.self) }
+
+    var closeCode: UInt16? {
+        self.payload.count >= 2 ? UInt16(self.payload[0]) << 8 | UInt16(self.payload[1]) : nil
+    }
+
+    var description: String { "\(self.opcode)\(self.fin ? "" : "(more)") \(self.payload)" }
+
+    /// Parses the client's output back into frames; fails the test on malformed output.
+    static func parse(_ bytes: [UInt8]) -> [SentFrame] {
+        var frames: [SentFrame] = []
+        var index = 0
+        while index < bytes.count {
+            let first = bytes[index]
+            let second = bytes[index + 1]
+            var length = Int(second & 0x7F)
+            index += 2
+            if length == 126 {
+                length = Int(bytes[index]) << 8 | Int(bytes[index + 1])
+                index += 2
+            } else if length == 127 {
+                length = bytes[index..<(index + 8)].reduce(0) { $0 << 8 | Int($1) }
+                index += 8
+            }
+            var key: UInt32?
+            if second & 0x80 != 0 {
+                key = bytes[index..<(index + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                index += 4
+            }
+            let raw = Array(bytes[index..<(index + length)])
+            index += length
+            frames.append(
+                SentFrame(
+                    fin: first & 0x80 != 0,
+                    opcode: Opcode(rawValue: first & 0x0F),
+                    masked: key != nil,
+                    payload: key.map { Masking.applied(key: $0, to: raw) } ?? raw
+                )
+            )
+        }
+        return frames
+    }
+}
