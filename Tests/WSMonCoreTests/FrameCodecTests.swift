@@ -210,4 +210,10 @@ struct FrameCodecTests {
         var connection = openConnection(options: options)
         #expect(connection.feed(.text("x")) == [.text("x")])
     }
+
+    @Test func perFrameEventsStayCompact() {
+        // Two events per received frame (record + message): keep them a cache line or less.
+        #expect(MemoryLayout<WebSocketEvent>.stride <= 64)
+        #expect(MemoryLayout<FrameRecord>.stride <= 56)
+    }
 }

@@ -1,9 +1,10 @@
 /// What the core reports, in the order it happened on the wire. Messages received before
-/// the peer's Close always come before `.closeReceived` and `.closed`.
+/// the peer's Close always come before `.closeReceived` and `.closed`. Rare, large payloads
+/// are `indirect` so the per-frame events stay small.
 public enum WebSocketEvent: Hashable, Sendable {
-    case opened(HandshakeResponse)
-    case handshakeRejected(HandshakeRejection)
-    case handshakeFailed(HandshakeFailure)
+    indirect case opened(HandshakeResponse)
+    indirect case handshakeRejected(HandshakeRejection)
+    indirect case handshakeFailed(HandshakeFailure)
     case text(String)
     case binary([UInt8])
     /// A ping arrived; its pong is already queued.
@@ -18,7 +19,7 @@ public enum WebSocketEvent: Hashable, Sendable {
     case closeReceived(CloseFrame)
     case closeSent(CloseFrame)
     /// The connection is finished; the transport should be closed if it is not already.
-    case closed(CloseSummary)
+    indirect case closed(CloseSummary)
 }
 
 /// Identifies a ping we sent, so the caller can time its pong.
