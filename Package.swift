@@ -5,10 +5,15 @@ import PackageDescription
 let package = Package(
     name: "wsmon",
     products: [
-        .library(name: "WSMonCore", targets: ["WSMonCore"])
+        .library(name: "WSMonCore", targets: ["WSMonCore"]),
+        .library(name: "WSMonClient", targets: ["WSMonClient"]),
+        .library(name: "WSMonLab", targets: ["WSMonLab"]),
+        .executable(name: "wsmon-autobahn", targets: ["wsmon-autobahn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -17,11 +22,47 @@ let package = Package(
             name: "WSMonCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Client: drives the core over SwiftNIO; owns the clock, TLS, proxy and reconnects.
+        .target(
+            name: "WSMonClient",
+            dependencies: [
+                "WSMonCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // The scenario lab: a deliberately misbehaving server on NIOWebSocket's server side,
+        // independent of our core so a bug cannot hide by being on both ends.
+        .target(
+            name: "WSMonLab",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
+        // Autobahn|Testsuite client driver (fuzzingserver mode).
+        .executableTarget(
+            name: "wsmon-autobahn",
+            dependencies: ["WSMonClient"]
+        ),
         .testTarget(
             name: "WSMonCoreTests",
             dependencies: [
                 "WSMonCore",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "WSMonClientTests",
+            dependencies: [
+                "WSMonClient",
+                "WSMonLab",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

@@ -1,0 +1,27 @@
+import WSMonCore
+
+/// When and how a session reconnects.
+public struct ReconnectPolicy: Hashable, Sendable {
+    /// Reconnect at all. When false a session makes one connection.
+    public var isEnabled = true
+    public var initialDelay: Duration = .seconds(1)
+    public var multiplier: Double = 2
+    public var maximumDelay: Duration = .seconds(60)
+    /// The backoff starts over only after a connection stayed open this long, so a server
+    /// that accepts and drops at once is not hammered (Python websockets resets on any
+    /// successful handshake).
+    public var stablePeriod: Duration = .seconds(10)
+    /// Retry-After on a 429/503 rejection is honoured up to this long.
+    public var retryAfterCap: Duration = .seconds(300)
+    /// The least wait after a Close with 1013 "try again later".
+    public var tryAgainLaterDelay: Duration = .seconds(30)
+    /// Give up after this many consecutive failed attempts (nil: never).
+    public var maximumAttempts: Int?
+    /// Close codes from the server that end the session instead of reconnecting. Empty by
+    /// default: a server Close leads to a reconnect (the websocket-client bug).
+    public var stopCodes: Set<UInt16> = []
+    /// At most one connection per endpoint in the connecting state (RFC 6455 §4.1).
+    public var oneConnectingPerEndpoint = true
+
+    public init() {}
+}

@@ -1,0 +1,55 @@
+import WSMonCore
+
+/// Where a session is: the state of its current connection, or between connections.
+public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    case connecting
+    case open
+    /// We sent Close; waiting for the server's.
+    case closing
+    /// The server sent Close; ours is not sent yet.
+    case halfClosed
+    /// Both Close frames exchanged; waiting for the server to close TCP.
+    case closedAwaitingTransport
+    /// Waiting out a backoff delay before the next attempt.
+    case reconnecting
+    /// Finished: no more connections will be made.
+    case closed
+
+    init(_ connection: ConnectionState) {
+        switch connection {
+        case .connecting: self = .connecting
+        case .open: self = .open
+        case .closing: self = .closing
+        case .halfClosed: self = .halfClosed
+        case .closedAwaitingTransport: self = .closedAwaitingTransport
+        case .closed: self = .closed
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .halfClosed: return "half-closed"
+        case .closedAwaitingTransport: return "closed-awaiting-transport"
+        default: return self.rawValue
+        }
+    }
+}
+
+/// Why a session stopped making connections.
+public enum StopReason: Hashable, Sendable, CustomStringConvertible {
+    case userClosed
+    case reconnectDisabled
+    case stopCode(UInt16)
+    case attemptsExhausted(Int)
+    case invalidOptions(String)
+
+    public var description: String {
+        switch self {
+        case .userClosed: return "closed by the user"
+        case .reconnectDisabled: return "reconnect disabled"
+        case .stopCode(let code): return "close code \(code) is in the stop set"
+        case .attemptsExhausted(let count): return "gave up after \(count) failed attempts"
+        case .invalidOptions(let detail): return "invalid options: \(detail)"
+        }
+    }
+}

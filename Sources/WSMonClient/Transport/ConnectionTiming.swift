@@ -1,0 +1,29 @@
+import NIOCore
+
+/// The per-connection timers the handler runs (the core has no clock).
+struct ConnectionTiming: Sendable {
+    var closeTimeout: Duration
+    var transportCloseGrace: Duration
+    var pingInterval: Duration?
+    var pongTimeout: Duration
+    var intervalMessage: (message: OutgoingMessage, every: Duration)?
+
+    init(_ options: SessionOptions) {
+        self.closeTimeout = options.closeTimeout
+        self.transportCloseGrace = options.transportCloseGrace
+        self.pingInterval = options.pingInterval
+        self.pongTimeout = options.pongTimeout
+        self.intervalMessage = options.intervalMessage
+    }
+}
+
+extension Duration {
+    var timeAmount: TimeAmount {
+        let (seconds, attoseconds) = self.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension TimeAmount {
+    var duration: Duration { .nanoseconds(self.nanoseconds) }
+}

@@ -1,0 +1,13 @@
+import NIOCore
+import WSMonCore
+
+/// What a connection handler tells its session, always on the channel's event loop.
+enum HandlerOutput {
+    /// Events from the core, in wire order.
+    case events([WebSocketEvent])
+    /// A pong answered our keepalive or user ping after `rtt`.
+    case roundTrip(PingID, rtt: Duration)
+    /// The TCP connection is gone; `summary` is how the WebSocket connection ended and
+    /// `transportError` what NIO reported, if anything (TLS alerts, resets).
+    case transportClosed(summary: CloseSummary?, transportError: (any Error)?)
+}

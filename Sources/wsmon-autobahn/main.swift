@@ -1,0 +1,1 @@
+print("autobahn driver: not yet")
