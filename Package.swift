@@ -48,10 +48,17 @@ let package = Package(
             name: "wsmon-autobahn",
             dependencies: ["WSMonClient"]
         ),
+        // Frame builders and helpers shared by the test targets.
+        .target(
+            name: "WSMonTestSupport",
+            dependencies: ["WSMonCore"],
+            path: "Tests/WSMonTestSupport"
+        ),
         .testTarget(
             name: "WSMonCoreTests",
             dependencies: [
                 "WSMonCore",
+                "WSMonTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -60,6 +67,7 @@ let package = Package(
             dependencies: [
                 "WSMonClient",
                 "WSMonLab",
+                "WSMonTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

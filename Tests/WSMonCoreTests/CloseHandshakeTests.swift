@@ -1,5 +1,6 @@
 import Testing
 import WSMonCore
+import WSMonTestSupport
 
 @Suite("Close handshake (RFC 6455 §5.5.1, §7)")
 struct CloseHandshakeTests {

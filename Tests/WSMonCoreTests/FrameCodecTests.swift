@@ -1,5 +1,6 @@
 import Testing
 import WSMonCore
+import WSMonTestSupport
 
 @Suite("Frame codec (RFC 6455 §5)")
 struct FrameCodecTests {

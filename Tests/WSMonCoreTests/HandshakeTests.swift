@@ -1,5 +1,6 @@
 import Testing
 import WSMonCore
+import WSMonTestSupport
 
 @Suite("Opening handshake")
 struct HandshakeTests {

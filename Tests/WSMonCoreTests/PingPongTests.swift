@@ -1,5 +1,6 @@
 import Testing
 import WSMonCore
+import WSMonTestSupport
 
 @Suite("Ping and pong (RFC 6455 §5.5.2, §5.5.3)")
 struct PingPongTests {

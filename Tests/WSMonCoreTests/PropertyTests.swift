@@ -1,6 +1,7 @@
 import PropertyBased
 import Testing
 import WSMonCore
+import WSMonTestSupport
 
 @Suite("Properties: splitting and fragmentation never change what is received")
 struct PropertyTests {

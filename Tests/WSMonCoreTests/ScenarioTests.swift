@@ -1,5 +1,6 @@
 import Testing
 import WSMonCore
+import WSMonTestSupport
 
 /// The five bugs of ARCHITECTURE.md, as the core sees them.
 @Suite("The five scenarios, at the core")

@@ -1,6 +1,7 @@
 import PropertyBased
 import Testing
 import WSMonCore
+import WSMonTestSupport
 
 @Suite("Incremental UTF-8 validation (RFC 3629)")
 struct UTF8ValidatorTests {

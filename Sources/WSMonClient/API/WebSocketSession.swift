@@ -26,7 +26,11 @@ public final class WebSocketSession: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         eventBufferLimit: Int = 1024
     ) throws {
-        try self.init(options: SessionOptions(url: WebSocketURL(parsing: url)), group: group, eventBufferLimit: eventBufferLimit)
+        try self.init(
+            options: SessionOptions(url: WebSocketURL(parsing: url)),
+            group: group,
+            eventBufferLimit: eventBufferLimit
+        )
     }
 
     public init(
@@ -51,7 +55,9 @@ public final class WebSocketSession: Sendable {
     public func send(binary: [UInt8]) { self.session.send(.binary(binary)) }
     public func ping(_ payload: [UInt8]? = nil) { self.session.ping(payload) }
     /// Closes with a handshake; no reconnect follows. The stream ends after `.stopped`.
-    public func close(code: CloseCode = .normalClosure, reason: String = "") { self.session.close(code: code, reason: reason) }
+    public func close(code: CloseCode = .normalClosure, reason: String = "") {
+        self.session.close(code: code, reason: reason)
+    }
     /// Closes with 1001 "going away" and ends the session.
     public func stop() { self.session.close(code: .goingAway, reason: "stopped") }
 }
@@ -107,7 +113,10 @@ final class EventBuffer: Sendable {
     var droppedCount: Int { self.state.withLock { $0.dropped } }
 
     func offer(_ event: SessionEvent) {
-        enum Verdict { case drop, deliver(reportDropped: Int, pause: Bool) }
+        enum Verdict {
+            case drop
+            case deliver(reportDropped: Int, pause: Bool)
+        }
         let verdict: Verdict = self.state.withLock { state in
             if state.pending >= self.limit && event.isDroppable {
                 state.dropped += 1
@@ -126,7 +135,14 @@ final class EventBuffer: Sendable {
         }
         guard case .deliver(let report, let pause) = verdict else { return }
         if report > 0 {
-            self.continuation.yield(SessionEvent(time: event.time, session: event.session, connection: event.connection, kind: .eventsDropped(count: report)))
+            self.continuation.yield(
+                SessionEvent(
+                    time: event.time,
+                    session: event.session,
+                    connection: event.connection,
+                    kind: .eventsDropped(count: report)
+                )
+            )
         }
         self.continuation.yield(event)
         if pause { self.onPressureChange?(false) }

@@ -42,6 +42,7 @@ public final class Session: @unchecked Sendable {
         self.options = options
         self.eventLoop = eventLoop
         self.sink = sink
+        self.stateSince = eventLoop.now
         let policy = options.reconnect
         self.backoff = Backoff(
             initial: policy.initialDelay,
@@ -159,27 +160,34 @@ public final class Session: @unchecked Sendable {
         }
         self.handler = handler
         self.emit(.connecting(attempt: self.counters.consecutiveFailures + 1, request: core.request))
-        self.openTimer = self.eventLoop.assumeIsolated().scheduleTask(in: self.options.openTimeout.timeAmount) { [self] in
+        self.openTimer = self.eventLoop.assumeIsolated().scheduleTask(in: self.options.openTimeout.timeAmount) {
+            [self] in
             guard number == self.connectionNumber, self.currentOpenedAt == nil else { return }
             self.pendingConnectError = .openTimeout
             if let handler = self.handler, self.channel != nil {
                 handler.abort(reason: "open timeout")
             }
         }
-        Connector.connect(options: self.options, handler: NIOLoopBound(handler, eventLoop: self.eventLoop), on: self.eventLoop)
-            .assumeIsolated()
-            .whenComplete { [self] result in
-                guard number == self.connectionNumber else { return }
-                switch result {
-                case .success(let channel):
-                    self.channel = channel
-                    if self.pendingConnectError == .openTimeout { handler.abort(reason: "open timeout") }
-                    if self.userClosed { handler.abort(reason: "closed by the user before open") }
-                    if self.readingPaused { handler.setReading(false) }
-                case .failure(let error):
-                    self.attemptFailed(self.pendingConnectError ?? ConnectError(classifying: error, host: self.options.url.host))
-                }
+        Connector.connect(
+            options: self.options,
+            handler: NIOLoopBound(handler, eventLoop: self.eventLoop),
+            on: self.eventLoop
+        )
+        .assumeIsolated()
+        .whenComplete { [self] result in
+            guard number == self.connectionNumber else { return }
+            switch result {
+            case .success(let channel):
+                self.channel = channel
+                if self.pendingConnectError == .openTimeout { handler.abort(reason: "open timeout") }
+                if self.userClosed { handler.abort(reason: "closed by the user before open") }
+                if self.readingPaused { handler.setReading(false) }
+            case .failure(let error):
+                self.attemptFailed(
+                    self.pendingConnectError ?? ConnectError(classifying: error, host: self.options.url.host)
+                )
             }
+        }
     }
 
     private func handle(_ output: HandlerOutput) {
@@ -197,7 +205,9 @@ public final class Session: @unchecked Sendable {
             self.openTimer?.cancel()
             if self.currentOpenedAt == nil {
                 let error =
-                    self.pendingConnectError ?? transportError.map { ConnectError(classifying: $0, host: self.options.url.host) }
+                    self.pendingConnectError ?? transportError.map {
+                        ConnectError(classifying: $0, host: self.options.url.host)
+                    }
                     ?? .connectionLost(detail: "closed before the handshake completed")
                 self.attemptFailed(error)
             } else if let summary {
@@ -211,7 +221,7 @@ public final class Session: @unchecked Sendable {
         case .opened(let response):
             self.openTimer?.cancel()
             self.leaveEndpointGate()
-            self.currentOpenedAt = .now()
+            self.currentOpenedAt = self.eventLoop.now
             let isReconnect = self.hasEverOpened
             self.hasEverOpened = true
             self.counters.connects += 1
@@ -219,7 +229,9 @@ public final class Session: @unchecked Sendable {
             self.counters.consecutiveFailures = 0
             self.setState(.open)
             self.emit(.opened(response, isReconnect: isReconnect))
-            let messages = isReconnect ? (self.options.messagesOnReconnect ?? self.options.messagesOnOpen) : self.options.messagesOnOpen
+            let messages =
+                isReconnect
+                ? (self.options.messagesOnReconnect ?? self.options.messagesOnOpen) : self.options.messagesOnOpen
             for message in messages {
                 do throws(UsageError) { try self.handler?.send(message) } catch { self.refuse(error) }
             }
@@ -254,7 +266,9 @@ public final class Session: @unchecked Sendable {
     private func connectionEnded(_ summary: CloseSummary, transportError: String?) {
         self.counters.closeCodes[summary.code.rawValue, default: 0] += 1
         self.emit(.closed(summary, transportError: transportError))
-        if let openedAt = self.currentOpenedAt, NIODeadline.now() - openedAt >= self.options.reconnect.stablePeriod.timeAmount {
+        if let openedAt = self.currentOpenedAt,
+            self.eventLoop.now - openedAt >= self.options.reconnect.stablePeriod.timeAmount
+        {
             self.backoff.reset()
         }
         self.currentOpenedAt = nil
@@ -318,7 +332,7 @@ public final class Session: @unchecked Sendable {
 
     private func setState(_ state: SessionState) {
         guard state != self.state else { return }
-        let now = NIODeadline.now()
+        let now = self.eventLoop.now
         self.counters.timeInState[self.state, default: .zero] += (now - self.stateSince).duration
         self.stateSince = now
         self.state = state

@@ -26,7 +26,9 @@ enum Connector {
             if let tlsContext {
                 // SNI carries names only; an IP literal host gets none.
                 let isIPAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-                try operations.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host))
+                try operations.addHandler(
+                    NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
+                )
             }
             try operations.addHandler(handler.value)
         }

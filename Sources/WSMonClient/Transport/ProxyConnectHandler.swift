@@ -12,7 +12,12 @@ final class ProxyConnectHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var response: [UInt8] = []
     private var sent = false
 
-    init(targetHost: String, targetPort: Int, authorization: String?, onEstablished: @escaping (ChannelHandlerContext) throws -> Void) {
+    init(
+        targetHost: String,
+        targetPort: Int,
+        authorization: String?,
+        onEstablished: @escaping (ChannelHandlerContext) throws -> Void
+    ) {
         self.target = targetHost.contains(":") ? "[\(targetHost)]:\(targetPort)" : "\(targetHost):\(targetPort)"
         self.authorization = authorization
         self.onEstablished = onEstablished
@@ -47,7 +52,8 @@ final class ProxyConnectHandler: ChannelInboundHandler, RemovableChannelHandler 
         let leftover = Array(self.response[(end + 4)...])
         let statusLine = head.split(separator: "\r\n", maxSplits: 1).first.map(String.init) ?? ""
         let parts = statusLine.split(separator: " ")
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (200..<300).contains(status) else {
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (200..<300).contains(status)
+        else {
             self.fail(context: context, "CONNECT \(self.target) answered \(statusLine.debugDescription)")
             return
         }
@@ -58,7 +64,9 @@ final class ProxyConnectHandler: ChannelInboundHandler, RemovableChannelHandler 
             return
         }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-        if !leftover.isEmpty { context.fireChannelRead(self.wrapInboundOut(context.channel.allocator.buffer(bytes: leftover))) }
+        if !leftover.isEmpty {
+            context.fireChannelRead(self.wrapInboundOut(context.channel.allocator.buffer(bytes: leftover)))
+        }
     }
 
     private func headEnd() -> Int? {

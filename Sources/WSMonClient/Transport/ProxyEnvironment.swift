@@ -20,7 +20,9 @@ enum ProxyEnvironment {
         }
         let host = url.host.lowercased()
         for entry in noProxy where !entry.isEmpty {
-            if entry == "*" || host == entry || host.hasSuffix(entry.hasPrefix(".") ? entry : "." + entry) { return nil }
+            if entry == "*" || host == entry || host.hasSuffix(entry.hasPrefix(".") ? entry : "." + entry) {
+                return nil
+            }
         }
         return self.parse(value)
     }

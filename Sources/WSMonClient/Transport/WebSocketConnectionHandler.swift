@@ -182,7 +182,11 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
             self.armCloseTimer(after: self.timing.closeTimeout, for: state, context: context)
         case .closedAwaitingTransport:
             guard self.closeTimerState != .closedAwaitingTransport else { return }
-            self.armCloseTimer(after: min(self.timing.transportCloseGrace, self.timing.closeTimeout), for: state, context: context)
+            self.armCloseTimer(
+                after: min(self.timing.transportCloseGrace, self.timing.closeTimeout),
+                for: state,
+                context: context
+            )
         case .connecting, .open, .closed:
             return
         }
@@ -217,7 +221,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
 
     private func pingSent(_ id: PingID) {
         guard let context = self.context else { return }
-        self.pingsSentAt.append((id, .now()))
+        self.pingsSentAt.append((id, context.eventLoop.now))
         if self.pongTimer == nil {
             self.armPongTimer(context: context)
         }
@@ -234,7 +238,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
 
     private func pongReceived(_ id: PingID) {
         guard let index = self.pingsSentAt.firstIndex(where: { $0.id == id }) else { return }
-        let rtt = NIODeadline.now() - self.pingsSentAt[index].at
+        let rtt = (self.context?.eventLoop.now ?? .now()) - self.pingsSentAt[index].at
         // A pong answers its ping and every older one (§5.5.3).
         self.pingsSentAt.removeFirst(index + 1)
         self.pongTimer?.cancel()

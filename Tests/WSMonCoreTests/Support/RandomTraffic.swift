@@ -1,4 +1,5 @@
 import WSMonCore
+import WSMonTestSupport
 
 /// Random server traffic for property tests: messages, their fragmentation, interleaved
 /// control frames and the points where reads split the stream.

@@ -1,12 +1,12 @@
 /// A deterministic generator (SplitMix64) so tests can pin keys and masks.
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    public var state: UInt64
 
-    init(seed: UInt64 = 0x5EED) {
+    public init(seed: UInt64 = 0x5EED) {
         self.state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         self.state &+= 0x9E37_79B9_7F4A_7C15
         var z = self.state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

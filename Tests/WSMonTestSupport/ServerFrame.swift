@@ -1,34 +1,42 @@
-import WSMonCore
+public import WSMonCore
 
 /// Builds frames as a server would put them on the wire (unmasked unless asked otherwise).
-struct ServerFrame {
-    var fin = true
-    var rsv: UInt8 = 0
-    var opcode: Opcode
-    var payload: [UInt8] = []
-    var maskingKey: UInt32?
+public struct ServerFrame: Sendable {
+    public var fin = true
+    public var rsv: UInt8 = 0
+    public var opcode: Opcode
+    public var payload: [UInt8] = []
+    public var maskingKey: UInt32?
 
-    static func text(_ text: String, fin: Bool = true) -> ServerFrame {
+    public init(fin: Bool = true, rsv: UInt8 = 0, opcode: Opcode, payload: [UInt8] = [], maskingKey: UInt32? = nil) {
+        self.fin = fin
+        self.rsv = rsv
+        self.opcode = opcode
+        self.payload = payload
+        self.maskingKey = maskingKey
+    }
+
+    public static func text(_ text: String, fin: Bool = true) -> ServerFrame {
         ServerFrame(fin: fin, opcode: .text, payload: Array(text.utf8))
     }
 
-    static func binary(_ bytes: [UInt8], fin: Bool = true) -> ServerFrame {
+    public static func binary(_ bytes: [UInt8], fin: Bool = true) -> ServerFrame {
         ServerFrame(fin: fin, opcode: .binary, payload: bytes)
     }
 
-    static func continuation(_ bytes: [UInt8], fin: Bool) -> ServerFrame {
+    public static func continuation(_ bytes: [UInt8], fin: Bool) -> ServerFrame {
         ServerFrame(fin: fin, opcode: .continuation, payload: bytes)
     }
 
-    static func close(_ code: UInt16?, _ reason: String = "") -> ServerFrame {
+    public static func close(_ code: UInt16?, _ reason: String = "") -> ServerFrame {
         guard let code else { return ServerFrame(opcode: .close) }
         return ServerFrame(opcode: .close, payload: [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8))
     }
 
-    static func ping(_ payload: [UInt8] = []) -> ServerFrame { ServerFrame(opcode: .ping, payload: payload) }
-    static func pong(_ payload: [UInt8] = []) -> ServerFrame { ServerFrame(opcode: .pong, payload: payload) }
+    public static func ping(_ payload: [UInt8] = []) -> ServerFrame { ServerFrame(opcode: .ping, payload: payload) }
+    public static func pong(_ payload: [UInt8] = []) -> ServerFrame { ServerFrame(opcode: .pong, payload: payload) }
 
-    var bytes: [UInt8] {
+    public var bytes: [UInt8] {
         var bytes: [UInt8] = []
         FrameHeader(
             fin: self.fin,
@@ -44,26 +52,33 @@ struct ServerFrame {
 }
 
 extension Array where Element == ServerFrame {
-    var bytes: [UInt8] { self.flatMap(\.bytes) }
+    public var bytes: [UInt8] { self.flatMap(\.bytes) }
 }
 
 /// A frame the client sent, unmasked.
-struct SentFrame: Equatable, CustomStringConvertible {
-    var fin: Bool
-    var opcode: Opcode
-    var masked: Bool
-    var payload: [UInt8]
+public struct SentFrame: Equatable, Sendable, CustomStringConvertible {
+    public var fin: Bool
+    public var opcode: Opcode
+    public var masked: Bool
+    public var payload: [UInt8]
 
-    var text: String { String(decoding: self.payload, as: UTF8.self) }
+    public init(fin: Bool, opcode: Opcode, masked: Bool, payload: [UInt8]) {
+        self.fin = fin
+        self.opcode = opcode
+        self.masked = masked
+        self.payload = payload
+    }
 
-    var closeCode: UInt16? {
+    public var text: String { String(decoding: self.payload, as: UTF8.self) }
+
+    public var closeCode: UInt16? {
         self.payload.count >= 2 ? UInt16(self.payload[0]) << 8 | UInt16(self.payload[1]) : nil
     }
 
-    var description: String { "\(self.opcode)\(self.fin ? "" : "(more)") \(self.payload)" }
+    public var description: String { "\(self.opcode)\(self.fin ? "" : "(more)") \(self.payload)" }
 
     /// Parses the client's output back into frames; fails the test on malformed output.
-    static func parse(_ bytes: [UInt8]) -> [SentFrame] {
+    public static func parse(_ bytes: [UInt8]) -> [SentFrame] {
         var frames: [SentFrame] = []
         var index = 0
         while index < bytes.count {
