@@ -15,6 +15,20 @@ struct PropertyTests {
         return events
     }
 
+    /// Frame-by-frame delivery: stop after each message, then feed the rest.
+    private func eventsMessageByMessage(_ bytes: [UInt8]) -> [WebSocketEvent] {
+        var connection = openConnection()
+        var events: [WebSocketEvent] = []
+        var offset = 0
+        while offset < bytes.count {
+            let consumed = bytes[offset...].withUnsafeBytes { connection.receive($0, stoppingAfterMessage: true) }
+            #expect(consumed > 0)
+            offset += max(consumed, 1)
+            events += connection.takeEvents()
+        }
+        return events
+    }
+
     @Test func splittingTheStreamAnywhereGivesTheSameEvents() async {
         await propertyCheck(count: 200, input: Gen.uint64()) { seed in
             var random = SeededRandom(seed: seed)
@@ -26,6 +40,7 @@ struct PropertyTests {
             let byteByByte = self.events(feeding: bytes.map { [$0] })
             #expect(split == whole)
             #expect(byteByByte == whole)
+            #expect(self.eventsMessageByMessage(bytes) == whole)
         }
     }
 

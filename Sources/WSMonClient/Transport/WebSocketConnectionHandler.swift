@@ -58,8 +58,18 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = self.unwrapInboundIn(data)
         self.reading = true
-        buffer.withUnsafeReadableBytes { self.core.receive($0) }
-        self.run()
+        // Frame by frame: the session sees each message, and can answer it, before the
+        // frames after it are parsed.
+        buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            repeat {
+                let consumed = self.core.receive(UnsafeRawBufferPointer(rebasing: bytes[offset...]), stoppingAfterMessage: true)
+                // A delivered message always consumed its own frame header.
+                precondition(consumed > 0 || offset == bytes.count, "the core made no progress")
+                offset += consumed
+                self.run()
+            } while offset < bytes.count && self.context != nil
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -5,11 +5,19 @@ extension ClientConnection {
     /// process `takeEvents()`. Bytes may be split anywhere; the result never depends on
     /// where.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer) {
+        _ = self.receive(bytes, stoppingAfterMessage: false)
+    }
+
+    /// Receive data, stopping right after a message is complete so the caller can act on it
+    /// (for instance answer it) before later frames are parsed: frame-by-frame delivery.
+    /// Returns how many bytes were consumed; call again with the rest.
+    public mutating func receive(_ bytes: UnsafeRawBufferPointer, stoppingAfterMessage: Bool) -> Int {
         var index = 0
         if case .connecting = self.internalState {
             self.receiveHandshake(bytes, index: &index)
         }
-        self.receiveFrames(bytes, from: index)
+        self.receiveFrames(bytes, from: &index, stoppingAfterMessage: stoppingAfterMessage)
+        return self.discardingInput ? bytes.count : index
     }
 
     public mutating func receive(_ bytes: [UInt8]) {
@@ -20,8 +28,7 @@ extension ClientConnection {
         bytes.withUnsafeBytes { self.receive($0) }
     }
 
-    private mutating func receiveFrames(_ input: UnsafeRawBufferPointer, from start: Int) {
-        var index = start
+    private mutating func receiveFrames(_ input: UnsafeRawBufferPointer, from index: inout Int, stoppingAfterMessage: Bool) {
         while !self.discardingInput {
             switch self.internalState {
             case .connecting, .closed: return
@@ -35,7 +42,8 @@ extension ClientConnection {
             case .header(let header):
                 self.beginFrame(header)
             case .payload(let chunk, let isFrameEnd):
-                self.receivePayload(chunk, isFrameEnd: isFrameEnd)
+                let delivered = self.receivePayload(chunk, isFrameEnd: isFrameEnd)
+                if delivered && stoppingAfterMessage { return }
             }
         }
     }
@@ -97,13 +105,14 @@ extension ClientConnection {
         return nil
     }
 
-    private mutating func receivePayload(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) {
+    /// Returns true when a data message was delivered.
+    private mutating func receivePayload(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) -> Bool {
         if self.options.recordFrames && !self.inbound.preview.isFull {
             self.inbound.preview.append(contentsOf: chunk)
         }
         switch self.inbound.disposition {
         case .data:
-            self.receiveMessageData(chunk, isFrameEnd: isFrameEnd)
+            return self.receiveMessageData(chunk, isFrameEnd: isFrameEnd)
         case .control:
             self.inbound.controlPayload.append(contentsOf: chunk)
             if isFrameEnd {
@@ -117,27 +126,29 @@ extension ClientConnection {
                 self.events.append(.violation(opcode == .close ? .secondCloseFrame : .frameAfterClose(opcode)))
             }
         }
+        return false
     }
 
-    private mutating func receiveMessageData(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) {
+    /// Returns true when the chunk completed a message.
+    private mutating func receiveMessageData(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) -> Bool {
         // §8.1: validate text as it arrives, so a bad byte fails the connection at once.
         if self.message.opcode == .text, let bad = self.message.utf8.validate(chunk) {
             self.recordInboundFrame()
             self.peerViolated(.invalidUTF8(offset: Int(self.message.length) + bad))
-            return
+            return false
         }
         let isWholeMessage =
             isFrameEnd && self.inbound.header.fin && self.message.length == 0
             && UInt64(chunk.count) == self.inbound.header.payloadLength
         self.message.length += UInt64(chunk.count)
         if !isWholeMessage { self.message.buffer.append(contentsOf: chunk) }
-        guard isFrameEnd else { return }
+        guard isFrameEnd else { return false }
         self.recordInboundFrame()
-        guard self.inbound.header.fin else { return }
+        guard self.inbound.header.fin else { return false }
         if self.message.opcode == .text {
             guard self.message.utf8.isComplete else {
                 self.peerViolated(.incompleteUTF8AtEndOfMessage)
-                return
+                return false
             }
             // Already validated: decoding cannot substitute replacement characters.
             let text =
@@ -154,6 +165,7 @@ extension ClientConnection {
             }
             self.message.reset()
         }
+        return true
     }
 
     private mutating func receiveControlFrame(_ opcode: Opcode, payload: [UInt8]) {

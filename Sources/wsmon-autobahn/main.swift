@@ -1,1 +1,0 @@
-print("autobahn driver: not yet")

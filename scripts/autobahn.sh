@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs Autobahn|Testsuite cases 1–10 (fuzzingserver mode) against wsmon's client and
+# fails unless there are 0 FAILED and at most MAX_NON_STRICT (default 12, what Python
+# websockets 17.4 gets) NON-STRICT cases. Needs ../shared/autobahn beside the checkout
+# (or AUTOBAHN_KIT), Python 3 with venv, and GNU patch.
+#
+#   scripts/autobahn.sh [OUTDIR]      (default .build-autobahn)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KIT="${AUTOBAHN_KIT:-$(cd .. && pwd)/shared/autobahn}"
+OUT="${1:-.build-autobahn}"
+VENV="${AUTOBAHN_VENV:-$OUT/venv}"
+PORT="${AUTOBAHN_PORT:-9001}"
+MAX_NON_STRICT="${MAX_NON_STRICT:-12}"
+
+bash "$KIT/setup.sh" "$VENV"
+swift build --product wsmon-autobahn
+
+rm -rf "$OUT/reports"
+mkdir -p "$OUT"
+EXCLUDE_CASES="12.*,13.*" bash "$KIT/fuzzingserver.sh" "$VENV" "$OUT/reports" "$PORT" >"$OUT/fuzzingserver.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.2
+done
+
+timeout 600 swift run wsmon-autobahn "ws://127.0.0.1:$PORT" wsmon
+SUMMARY=$("$VENV/bin/python" "$KIT/summarize.py" "$OUT/reports/clients/index.json" wsmon --fail-on-failed)
+echo "$SUMMARY"
+NON_STRICT=$(echo "$SUMMARY" | tail -1 | sed -E 's/.* ([0-9]+) non-strict.*/\1/')
+if [ "$NON_STRICT" -gt "$MAX_NON_STRICT" ]; then
+  echo "autobahn: $NON_STRICT NON-STRICT cases, more than $MAX_NON_STRICT" >&2
+  exit 1
+fi
