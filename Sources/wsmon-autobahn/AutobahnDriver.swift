@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import NIOPosix
 import WSMonClient
 import WSMonCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Autobahn|Testsuite client driver (fuzzingserver mode): for each case, connect, echo every
 /// message back as received, and let the library handle pings, close handshakes and

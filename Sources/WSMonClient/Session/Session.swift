@@ -204,12 +204,7 @@ public final class Session: @unchecked Sendable {
             self.channel = nil
             self.openTimer?.cancel()
             if self.currentOpenedAt == nil {
-                let error =
-                    self.pendingConnectError ?? transportError.map {
-                        ConnectError(classifying: $0, host: self.options.url.host)
-                    }
-                    ?? .connectionLost(detail: "closed before the handshake completed")
-                self.attemptFailed(error)
+                self.attemptFailed(self.reasonForFailedAttempt(transportError: transportError))
             } else if let summary {
                 self.connectionEnded(summary, transportError: transportError.map { "\($0)" })
             }
@@ -244,6 +239,18 @@ public final class Session: @unchecked Sendable {
             break
         default:
             self.emit(.connection(event))
+        }
+    }
+
+    /// The most telling reason an attempt ended before open: what the server answered, else
+    /// what the transport reported (a TLS alert), else the core's "closed during handshake".
+    private func reasonForFailedAttempt(transportError: (any Error)?) -> ConnectError {
+        switch self.pendingConnectError {
+        case .handshakeFailed(.connectionClosedDuringHandshake), nil:
+            if let transportError { return ConnectError(classifying: transportError, host: self.options.url.host) }
+            return self.pendingConnectError ?? .connectionLost(detail: "closed before the handshake completed")
+        case let error?:
+            return error
         }
     }
 

@@ -18,6 +18,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     private var needsFlush = false
     private var closingTransport = false
     private var transportError: (any Error)?
+    /// Reused for every drain of the core's events.
+    private var events: [WebSocketEvent] = []
 
     // Timers. A generation number defuses a timer that fires after it was replaced.
     private var closeTimer: Scheduled<Void>?
@@ -63,7 +65,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         buffer.withUnsafeReadableBytes { bytes in
             var offset = 0
             repeat {
-                let consumed = self.core.receive(UnsafeRawBufferPointer(rebasing: bytes[offset...]), stoppingAfterMessage: true)
+                let consumed = self.core.receive(
+                    UnsafeRawBufferPointer(rebasing: bytes[offset...]),
+                    stoppingAfterMessage: true
+                )
                 // A delivered message always consumed its own frame header.
                 precondition(consumed > 0 || offset == bytes.count, "the core made no progress")
                 offset += consumed
@@ -154,10 +159,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
             context.write(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
             if self.reading { self.needsFlush = true } else { context.flush() }
         }
-        let events = self.core.takeEvents()
-        if !events.isEmpty {
-            for event in events { self.observe(event, context: context) }
-            self.output(.events(events))
+        self.core.takeEvents(into: &self.events)
+        if !self.events.isEmpty {
+            for event in self.events { self.observe(event, context: context) }
+            self.output(.events(self.events))
         }
         self.updateCloseTimer(context: context)
         if self.core.shouldCloseTransport && !self.closingTransport {

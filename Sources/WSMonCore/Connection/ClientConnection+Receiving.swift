@@ -28,7 +28,11 @@ extension ClientConnection {
         bytes.withUnsafeBytes { self.receive($0) }
     }
 
-    private mutating func receiveFrames(_ input: UnsafeRawBufferPointer, from index: inout Int, stoppingAfterMessage: Bool) {
+    private mutating func receiveFrames(
+        _ input: UnsafeRawBufferPointer,
+        from index: inout Int,
+        stoppingAfterMessage: Bool
+    ) {
         while !self.discardingInput {
             switch self.internalState {
             case .connecting, .closed: return

@@ -128,4 +128,12 @@ public struct ClientConnection: Sendable {
         defer { self.events = [] }
         return self.events
     }
+
+    /// Drains the events into `buffer`, replacing its contents. Reusing one buffer keeps
+    /// both arrays' capacity, so a busy connection stops regrowing (and page-faulting) its
+    /// event storage on every read.
+    public mutating func takeEvents(into buffer: inout [WebSocketEvent]) {
+        buffer.removeAll(keepingCapacity: true)
+        swap(&buffer, &self.events)
+    }
 }
