@@ -1,9 +1,9 @@
 import WSMonCore
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 // MARK: - Arguments
@@ -30,7 +30,8 @@ while let argument = arguments.popFirst() {
             usage: wsmon-bench [--quick] [--runs N] [--min-time SECONDS] [--filter TEXT]
               --quick        3 runs of >= 0.2 s (default: 5 runs of >= 0.5 s after 0.3 s warm-up)
               --filter TEXT  only the lines whose name contains TEXT
-            """)
+            """
+        )
         exit(0)
     default:
         fatalError("unknown argument \(argument); try --help")
@@ -106,27 +107,28 @@ let benchmarks: [Benchmark] = [
 
 let columns = (name: 38, number: 9, unit: 11, target: 9)
 
-func row(_ name: String, _ median: String, _ best: String, _ unit: String, _ target: String, _ status: String) -> String {
+func row(_ name: String, _ median: String, _ best: String, _ unit: String, _ target: String, _ status: String) -> String
+{
     pad(name, columns.name) + pad(median, columns.number, right: true) + pad(best, columns.number, right: true) + "  "
         + pad(unit, columns.unit) + pad(target, columns.target, right: true) + "  " + status
 }
 
 func loadAverage() -> String {
     #if os(Linux)
-        if let file = fopen("/proc/loadavg", "r") {
-            defer { fclose(file) }
-            var buffer = [CChar](repeating: 0, count: 128)
-            if fgets(&buffer, Int32(buffer.count), file) != nil {
-                let text = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                return text.split(separator: " ").prefix(3).joined(separator: " ")
-            }
+    if let file = fopen("/proc/loadavg", "r") {
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 128)
+        if fgets(&buffer, Int32(buffer.count), file) != nil {
+            let text = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return text.split(separator: " ").prefix(3).joined(separator: " ")
         }
+    }
     #endif
     return "n/a"
 }
 
 #if DEBUG
-    print("warning: debug build; use `swift run -c release ...` for meaningful figures\n")
+print("warning: debug build; use `swift run -c release ...` for meaningful figures\n")
 #endif
 print(
     "wsmon-bench: \(settings.runs) runs of >= \(format(seconds(settings.minRunTime))) s each after "

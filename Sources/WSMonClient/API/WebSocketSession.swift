@@ -39,14 +39,13 @@ public final class WebSocketSession: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         eventBufferLimit: Int = 1024
     ) {
-        let (stream, continuation) = AsyncStream<SessionEvent>.makeStream()
-        let buffer = EventBuffer(limit: eventBufferLimit, continuation: continuation)
+        let buffer = EventBuffer(limit: eventBufferLimit)
         let session = Session(id: id, options: options, eventLoop: group.next()) { event in
             buffer.offer(event)
         }
         buffer.onPressureChange = { reading in session.setReading(reading) }
         self.session = session
-        self.events = SessionEventStream(stream: stream, buffer: buffer)
+        self.events = SessionEventStream(buffer: buffer)
         session.start()
     }
 
@@ -66,42 +65,59 @@ public final class WebSocketSession: Sendable {
 public struct SessionEventStream: AsyncSequence, Sendable {
     public typealias Element = SessionEvent
 
-    let stream: AsyncStream<SessionEvent>
     let buffer: EventBuffer
 
+    /// Hands out events from a batch taken at once from the buffer, so a burst of events costs
+    /// one wake-up of the consumer, not one per event.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        var base: AsyncStream<SessionEvent>.AsyncIterator
         let buffer: EventBuffer
+        var doorbell: AsyncStream<Void>.AsyncIterator
+        var batch: [SessionEvent] = []
+        var position = 0
 
         public mutating func next() async -> SessionEvent? {
-            guard let event = await self.base.next() else { return nil }
-            self.buffer.consumed()
-            return event
+            while true {
+                if self.position < self.batch.count {
+                    defer { self.position += 1 }
+                    return self.batch[self.position]
+                }
+                self.batch = self.buffer.takeAll(replacing: self.batch)
+                self.position = 0
+                if !self.batch.isEmpty { continue }
+                if self.buffer.isFinished { return nil }
+                guard await self.doorbell.next() != nil else {
+                    self.batch = self.buffer.takeAll(replacing: self.batch)
+                    if self.batch.isEmpty { return nil }
+                    continue
+                }
+            }
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: self.stream.makeAsyncIterator(), buffer: self.buffer)
+        AsyncIterator(buffer: self.buffer, doorbell: self.buffer.doorbell.makeAsyncIterator())
     }
 }
 
-/// Counts what waits for the consumer, drops droppable events over the limit and asks the
-/// session to pause reading while the consumer is behind.
+/// Events waiting for the consumer. Over the limit, droppable events are dropped (and
+/// counted) and the session is asked to pause reading until the consumer catches up.
 final class EventBuffer: Sendable {
     private struct State {
-        var pending = 0
+        var queue: [SessionEvent] = []
         var dropped = 0
         var readingPaused = false
+        var finished = false
     }
 
     private let limit: Int
-    private let continuation: AsyncStream<SessionEvent>.Continuation
+    let doorbell: AsyncStream<Void>
+    private let ring: AsyncStream<Void>.Continuation
     private let state = Mutex(State())
     private let pressureHandler = Mutex<(@Sendable (Bool) -> Void)?>(nil)
 
-    init(limit: Int, continuation: AsyncStream<SessionEvent>.Continuation) {
+    init(limit: Int) {
         self.limit = max(1, limit)
-        self.continuation = continuation
+        (self.doorbell, self.ring) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     var onPressureChange: (@Sendable (Bool) -> Void)? {
@@ -109,55 +125,50 @@ final class EventBuffer: Sendable {
         set { self.pressureHandler.withLock { $0 = newValue } }
     }
 
-    /// Total events dropped so far.
-    var droppedCount: Int { self.state.withLock { $0.dropped } }
+    var isFinished: Bool { self.state.withLock { $0.finished && $0.queue.isEmpty } }
 
     func offer(_ event: SessionEvent) {
-        enum Verdict {
-            case drop
-            case deliver(reportDropped: Int, pause: Bool)
-        }
-        let verdict: Verdict = self.state.withLock { state in
-            if state.pending >= self.limit && event.isDroppable {
+        let (accepted, pause, finished) = self.state.withLock { state -> (Bool, Bool, Bool) in
+            if state.queue.count >= self.limit && event.isDroppable {
                 state.dropped += 1
-                return .drop
+                return (false, false, false)
             }
-            var report = 0
-            if state.dropped > 0 && state.pending < self.limit {
-                report = state.dropped
-                state.dropped = 0
-                state.pending += 1
-            }
-            state.pending += 1
-            let pause = state.pending >= self.limit && !state.readingPaused
-            if pause { state.readingPaused = true }
-            return .deliver(reportDropped: report, pause: pause)
-        }
-        guard case .deliver(let report, let pause) = verdict else { return }
-        if report > 0 {
-            self.continuation.yield(
-                SessionEvent(
+            if state.dropped > 0 && state.queue.count < self.limit {
+                let report = SessionEvent(
                     time: event.time,
                     session: event.session,
                     connection: event.connection,
-                    kind: .eventsDropped(count: report)
+                    kind: .eventsDropped(count: state.dropped)
                 )
-            )
+                state.queue.append(report)
+                state.dropped = 0
+            }
+            state.queue.append(event)
+            let pause = state.queue.count >= self.limit && !state.readingPaused
+            if pause { state.readingPaused = true }
+            if case .stopped = event.kind { state.finished = true }
+            return (true, pause, state.finished)
         }
-        self.continuation.yield(event)
+        guard accepted else { return }
+        self.ring.yield()
         if pause { self.onPressureChange?(false) }
-        if case .stopped = event.kind { self.continuation.finish() }
+        if finished { self.ring.finish() }
     }
 
-    func consumed() {
-        let resume = self.state.withLock { state in
-            state.pending -= 1
-            if state.readingPaused && state.pending <= self.limit / 2 {
+    /// Takes every waiting event; `spent` is the consumer's previous batch, whose storage is
+    /// reused.
+    func takeAll(replacing spent: [SessionEvent]) -> [SessionEvent] {
+        var batch = spent
+        batch.removeAll(keepingCapacity: true)
+        let resume = self.state.withLock { state -> Bool in
+            swap(&batch, &state.queue)
+            if state.readingPaused {
                 state.readingPaused = false
                 return true
             }
             return false
         }
         if resume { self.onPressureChange?(true) }
+        return batch
     }
 }

@@ -192,8 +192,8 @@ public final class Session: @unchecked Sendable {
 
     private func handle(_ output: HandlerOutput) {
         switch output {
-        case .events(let events):
-            for event in events { self.handle(event) }
+        case .events(let events, let time):
+            for event in events { self.handle(event, at: time) }
             if let handler = self.handler, self.currentOpenedAt != nil, handler.state != .closed {
                 self.setState(SessionState(handler.state))
             }
@@ -211,7 +211,7 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func handle(_ event: WebSocketEvent) {
+    private func handle(_ event: WebSocketEvent, at time: Date) {
         switch event {
         case .opened(let response):
             self.openTimer?.cancel()
@@ -238,7 +238,7 @@ public final class Session: @unchecked Sendable {
             // Reported with the transport's fate in `.transportClosed`.
             break
         default:
-            self.emit(.connection(event))
+            self.emit(.connection(event), at: time)
         }
     }
 
@@ -346,8 +346,8 @@ public final class Session: @unchecked Sendable {
         self.emit(.stateChanged(state))
     }
 
-    private func emit(_ kind: SessionEvent.Kind) {
-        self.sink(SessionEvent(time: Date(), session: self.id, connection: self.connectionNumber, kind: kind))
+    private func emit(_ kind: SessionEvent.Kind, at time: Date = Date()) {
+        self.sink(SessionEvent(time: time, session: self.id, connection: self.connectionNumber, kind: kind))
     }
 
     /// The counters, read on the loop.

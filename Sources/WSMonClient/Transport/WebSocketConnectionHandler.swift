@@ -1,3 +1,4 @@
+import FoundationEssentials
 import NIOCore
 import WSMonCore
 
@@ -18,6 +19,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     private var needsFlush = false
     private var closingTransport = false
     private var transportError: (any Error)?
+    private var readTime: Date?
     /// Reused for every drain of the core's events.
     private var events: [WebSocketEvent] = []
 
@@ -60,6 +62,9 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = self.unwrapInboundIn(data)
         self.reading = true
+        // Everything in one read arrived together: one clock reading stamps it all.
+        self.readTime = Date()
+        defer { self.readTime = nil }
         // Frame by frame: the session sees each message, and can answer it, before the
         // frames after it are parsed.
         buffer.withUnsafeReadableBytes { bytes in
@@ -162,7 +167,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         self.core.takeEvents(into: &self.events)
         if !self.events.isEmpty {
             for event in self.events { self.observe(event, context: context) }
-            self.output(.events(self.events))
+            self.output(.events(self.events, at: self.readTime ?? Date()))
         }
         self.updateCloseTimer(context: context)
         if self.core.shouldCloseTransport && !self.closingTransport {

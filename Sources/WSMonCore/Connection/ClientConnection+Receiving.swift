@@ -13,7 +13,7 @@ extension ClientConnection {
     /// Returns how many bytes were consumed; call again with the rest.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, stoppingAfterMessage: Bool) -> Int {
         var index = 0
-        if case .connecting = self.internalState {
+        if self.state == .connecting {
             self.receiveHandshake(bytes, index: &index)
         }
         self.receiveFrames(bytes, from: &index, stoppingAfterMessage: stoppingAfterMessage)
@@ -34,7 +34,7 @@ extension ClientConnection {
         stoppingAfterMessage: Bool
     ) {
         while !self.discardingInput {
-            switch self.internalState {
+            switch self.state {
             case .connecting, .closed: return
             case .open, .closing, .halfClosed, .closedAwaitingTransport: break
             }
@@ -55,7 +55,7 @@ extension ClientConnection {
     private mutating func beginFrame(_ header: FrameHeader) {
         self.inbound.header = header
         self.inbound.preview = PayloadPreview()
-        switch self.internalState {
+        switch self.state {
         case .halfClosed, .closedAwaitingTransport:
             // §5.5.1: after a Close "the endpoint will not send any more data frames";
             // whatever follows is recorded at its end, never delivered.
@@ -76,6 +76,11 @@ extension ClientConnection {
         } else {
             self.inbound.disposition = .data
             if header.opcode != .continuation { self.message.start(header.opcode) }
+            // The length passed the size limits above: reserve it once instead of regrowing
+            // (a whole single-frame message in one read skips the buffer altogether).
+            if header.payloadLength > 4096 {
+                self.message.buffer.reserveCapacity(self.message.buffer.count + Int(header.payloadLength))
+            }
         }
     }
 
@@ -177,7 +182,7 @@ extension ClientConnection {
         case .ping:
             // §5.5.2: answer with a Pong carrying the same data. Nothing is sent after our Close.
             self.events.append(.ping(payload))
-            if case .open = self.internalState {
+            if self.state == .open {
                 payload.withUnsafeBytes { self.appendFrame(.pong, fin: true, payload: $0) }
             }
         case .pong:

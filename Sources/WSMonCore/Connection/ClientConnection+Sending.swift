@@ -25,7 +25,7 @@ extension ClientConnection {
     /// finished after the peer's Close, before our reply (§5.5.1 allows the delay).
     public mutating func sendFragment(_ bytes: [UInt8], kind: MessageKind, isFinal: Bool) throws(UsageError) {
         let continuing = self.outboundMessage != nil
-        switch self.internalState {
+        switch self.state {
         case .connecting: throw .notOpenYet
         case .open: break
         case .halfClosed: guard continuing else { throw .peerClosed }
@@ -34,7 +34,7 @@ extension ClientConnection {
         let opcode = continuing ? Opcode.continuation : kind.opcode
         bytes.withUnsafeBytes { self.appendFrame(opcode, fin: isFinal, payload: $0) }
         self.outboundMessage = isFinal ? nil : kind.opcode
-        if isFinal, case .halfClosed = self.internalState, self.options.replyToCloseAutomatically {
+        if isFinal, self.state == .halfClosed, self.options.replyToCloseAutomatically {
             self.replyToPeerClose()
         }
     }
@@ -63,7 +63,7 @@ extension ClientConnection {
     }
 
     private func checkCanSendControl() throws(UsageError) {
-        switch self.internalState {
+        switch self.state {
         case .connecting: throw .notOpenYet
         case .open: return
         case .halfClosed: throw .peerClosed

@@ -19,6 +19,17 @@ public struct ClientConnection: Sendable {
         case halfClosed(CloseProgress)
         case closedAwaitingTransport(CloseProgress)
         case closed(CloseSummary)
+
+        var publicState: ConnectionState {
+            switch self {
+            case .connecting: return .connecting
+            case .open: return .open
+            case .closing: return .closing
+            case .halfClosed: return .halfClosed
+            case .closedAwaitingTransport: return .closedAwaitingTransport
+            case .closed: return .closed
+            }
+        }
     }
 
     /// Facts gathered during a close handshake; becomes a `CloseSummary` when done.
@@ -41,7 +52,9 @@ public struct ClientConnection: Sendable {
         }
     }
 
-    var internalState: State = .connecting
+    var internalState: State = .connecting {
+        didSet { self.state = self.internalState.publicState }
+    }
     public let options: ConnectionOptions
     /// The upgrade request this connection sent (headers as sent, secrets included).
     public let request: HandshakeRequest
@@ -87,16 +100,9 @@ public struct ClientConnection: Sendable {
         self.outbound = self.request.bytes
     }
 
-    public var state: ConnectionState {
-        switch self.internalState {
-        case .connecting: return .connecting
-        case .open: return .open
-        case .closing: return .closing
-        case .halfClosed: return .halfClosed
-        case .closedAwaitingTransport: return .closedAwaitingTransport
-        case .closed: return .closed
-        }
-    }
+    /// Kept in step with `internalState` on every transition: reading it on each frame must
+    /// not copy the state's payload (a profile showed that copy on the hot path).
+    public private(set) var state: ConnectionState = .connecting
 
     /// The summary once the connection is closed.
     public var closeSummary: CloseSummary? {
@@ -109,9 +115,9 @@ public struct ClientConnection: Sendable {
 
     /// A close handshake is under way: the caller should run its close timer.
     public var isCloseHandshakeInProgress: Bool {
-        switch self.internalState {
+        switch self.state {
         case .closing, .halfClosed, .closedAwaitingTransport: return true
-        default: return false
+        case .connecting, .open, .closed: return false
         }
     }
 
