@@ -1,0 +1,238 @@
+import NIOCore
+import NIOWebSocket
+
+/// Plays one scenario on an upgraded connection and records what the client does.
+final class LabWebSocketHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let id: Int
+    private let behavior: LabBehavior
+    private let lab: ScenarioLab
+    private var context: ChannelHandlerContext?
+    private var sentClose = false
+    private var closedTCP = false
+    private var textMessage: [UInt8]?
+    private var sequence = 0
+    private var timers: [Scheduled<Void>] = []
+
+    init(id: Int, behavior: LabBehavior, lab: ScenarioLab) {
+        self.id = id
+        self.behavior = behavior
+        self.lab = lab
+    }
+
+    // MARK: Starting the scenario
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        switch self.behavior {
+        case .echo(let closeAfter?, let code, let reason):
+            self.after(closeAfter) { $0.sendClose(code: code, reason: reason) }
+        case .feed(let rate, let size, let count):
+            self.scheduleFeed(every: 1 / rate, size: size, remaining: count)
+        case .lastMessageThenClose(let code, let reason):
+            // One write, so the message and the Close arrive together.
+            context.write(self.wrapOutboundOut(self.textFrame("last message")), promise: nil)
+            self.sendClose(code: code, reason: reason)
+        case .halfClose(let after):
+            self.after(after) { $0.sendClose(code: 1000, reason: "half-close") }
+        case .doubleClose:
+            self.sendClose(code: 1000, reason: "first")
+            context.writeAndFlush(self.wrapOutboundOut(self.closeFrame(code: 1000, reason: "second")), promise: nil)
+        case .drop(let after, let messages):
+            for index in 0..<messages {
+                context.write(self.wrapOutboundOut(self.textFrame("message \(index + 1)")), promise: nil)
+            }
+            context.flush()
+            self.after(after) { $0.dropTCP() }
+        case .flood(let size):
+            self.flood(size: size)
+        case .violation(let kind):
+            if let frame = self.invalidFrame(kind) { context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil) }
+        case .periodicDrop(let every, let jitter):
+            self.after(every + Double.random(in: 0...jitter)) { $0.dropTCP() }
+        case .echo, .ignoreClose, .reject, .notFound:
+            break
+        }
+    }
+
+    private func after(_ seconds: Double, _ body: @escaping (LabWebSocketHandler) -> Void) {
+        guard let context = self.context else { return }
+        let task = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+            guard self.context != nil else { return }
+            body(self)
+        }
+        self.timers.append(task)
+    }
+
+    private func scheduleFeed(every interval: Double, size: Int, remaining: Int?) {
+        if let remaining, remaining <= 0 { return }
+        self.after(interval) { handler in
+            guard !handler.sentClose, let context = handler.context else { return }
+            handler.sequence += 1
+            var text = #"{"seq":\#(handler.sequence),"price":\#(100 + handler.sequence % 50).25,"pad":""#
+            text += String(repeating: "x", count: max(0, size - text.utf8.count - 2)) + #""}"#
+            context.writeAndFlush(handler.wrapOutboundOut(handler.textFrame(text)), promise: nil)
+            handler.scheduleFeed(every: interval, size: size, remaining: remaining.map { $0 - 1 })
+        }
+    }
+
+    private func flood(size: Int) {
+        guard let context = self.context else { return }
+        let payload = ByteBuffer(repeating: 0x2A, count: size)
+        while context.channel.isWritable && !self.sentClose {
+            context.write(self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: payload)), promise: nil)
+        }
+        context.flush()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .flood(let size) = self.behavior, context.channel.isWritable { self.flood(size: size) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func invalidFrame(_ kind: String) -> WebSocketFrame? {
+        switch kind {
+        case "masked":
+            return WebSocketFrame(
+                fin: true,
+                opcode: .text,
+                maskKey: WebSocketMaskingKey([1, 2, 3, 4]),
+                data: ByteBuffer(string: "masked")
+            )
+        case "bad-utf8":
+            return WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: [0x41, 0xC0, 0xAF]))
+        case "rsv":
+            return WebSocketFrame(fin: true, rsv1: true, opcode: .text, data: ByteBuffer(string: "rsv1"))
+        case "close-1005":
+            return self.closeFrame(code: 1005, reason: "")
+        case "unknown-opcode":
+            return WebSocketFrame(fin: true, opcode: WebSocketOpcode(encodedWebSocketOpcode: 0x3)!, data: ByteBuffer())
+        case "fragmented-ping":
+            return WebSocketFrame(fin: false, opcode: .ping, data: ByteBuffer(string: "p"))
+        default:
+            return nil
+        }
+    }
+
+    // MARK: What the client sends
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = self.unwrapInboundIn(data)
+        let payload = frame.unmaskedData
+        let bytes = Array(payload.readableBytesView)
+        self.lab.update(self.id) {
+            $0.framesReceived.append(
+                .init(opcode: UInt8(webSocketOpcode: frame.opcode), fin: frame.fin, payload: bytes)
+            )
+        }
+        switch frame.opcode {
+        case .text, .binary, .continuation:
+            self.collectText(frame, bytes: bytes)
+            if !self.sentClose && self.echoes {
+                context.writeAndFlush(
+                    self.wrapOutboundOut(WebSocketFrame(fin: frame.fin, opcode: frame.opcode, data: payload)),
+                    promise: nil
+                )
+            }
+        case .ping:
+            if !self.sentClose {
+                context.writeAndFlush(
+                    self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)),
+                    promise: nil
+                )
+            }
+        case .connectionClose:
+            let code = bytes.count >= 2 ? UInt16(bytes[0]) << 8 | UInt16(bytes[1]) : nil
+            self.lab.update(self.id) { $0.closeCodesReceived.append(code) }
+            self.clientSentClose(code: code)
+        default:
+            break
+        }
+    }
+
+    private var echoes: Bool {
+        switch self.behavior {
+        case .flood, .lastMessageThenClose: return false
+        default: return true
+        }
+    }
+
+    private func collectText(_ frame: WebSocketFrame, bytes: [UInt8]) {
+        if frame.opcode == .text { self.textMessage = [] }
+        guard self.textMessage != nil else { return }
+        self.textMessage?.append(contentsOf: bytes)
+        if frame.fin, let message = self.textMessage {
+            self.lab.update(self.id) { $0.messagesReceived.append(String(decoding: message, as: UTF8.self)) }
+            self.textMessage = nil
+        }
+    }
+
+    private func clientSentClose(code: UInt16?) {
+        switch self.behavior {
+        case .ignoreClose, .halfClose:
+            // These scenarios never finish the handshake: the client's close timeout must.
+            return
+        default:
+            if !self.sentClose { self.sendClose(code: code ?? 1000, reason: "", echoEmpty: code == nil) }
+            // Both Close frames exchanged: the server closes TCP first (§7.1.1).
+            self.context?.flush()
+            self.dropTCP()
+        }
+    }
+
+    // MARK: Writing
+
+    private func sendClose(code: UInt16, reason: String, echoEmpty: Bool = false) {
+        guard !self.sentClose, let context = self.context else { return }
+        self.sentClose = true
+        let frame =
+            echoEmpty
+            ? WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer())
+            : self.closeFrame(code: code, reason: reason)
+        context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil)
+    }
+
+    private func closeFrame(code: UInt16, reason: String) -> WebSocketFrame {
+        var data = ByteBuffer()
+        data.writeInteger(code)
+        data.writeString(reason)
+        return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)
+    }
+
+    private func textFrame(_ text: String) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+    }
+
+    private func dropTCP() {
+        guard let context = self.context, !self.closedTCP else { return }
+        self.closedTCP = true
+        context.close(promise: nil)
+    }
+
+    // MARK: Connection end
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            // The client closed its side first; finish ours.
+            self.lab.update(self.id) { $0.clientClosedTCPFirst = true }
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let closedByUs = self.closedTCP
+        self.lab.update(self.id) { record in
+            if record.clientClosedTCPFirst == nil { record.clientClosedTCPFirst = !closedByUs }
+        }
+        for timer in self.timers { timer.cancel() }
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
