@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import WSMonClient
+import WSMonCore
+import WSMonLab
+
+@Suite("Library API: the bounded event stream")
+struct EventStreamTests {
+    @Test func aSlowConsumerLosesNoMessageAndIsToldWhatWasDropped() async throws {
+        let lab = try await ScenarioLab.start()
+        var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/feed?rate=2000&size=64&count=600")))
+        options.pingInterval = nil
+        options.reconnect.isEnabled = false
+        let session = WebSocketSession(options: options, eventBufferLimit: 32)
+        var sequence: [Int] = []
+        var dropped = 0
+        for await event in session.events {
+            switch event.kind {
+            case .connection(.text(let text)):
+                let number = text.split(separator: ",").first?.split(separator: ":").last.flatMap { Int($0) }
+                sequence.append(number ?? -1)
+                if sequence.count % 50 == 0 { try await Task.sleep(for: .milliseconds(40)) }
+                if sequence.count == 600 { session.close() }
+            case .eventsDropped(let count):
+                dropped += count
+            default:
+                break
+            }
+        }
+        #expect(sequence == Array(1...600), "every message, in order")
+        #expect(dropped > 0, "frame records were dropped while the consumer slept, and counted")
+        try await lab.shutdown()
+    }
+
+    @Test func sendAndReceiveThroughTheAsyncAPI() async throws {
+        let lab = try await ScenarioLab.start()
+        let session = try WebSocketSession(url: lab.url("/echo"))
+        var texts: [String] = []
+        for await event in session.events {
+            switch event.kind {
+            case .opened:
+                session.send(text: "hello")
+                session.send(binary: [1, 2, 3])
+            case .connection(.text(let text)):
+                texts.append(text)
+            case .connection(.binary(let bytes)):
+                #expect(bytes == [1, 2, 3])
+                session.close(code: CloseCode(4000), reason: "bye")
+            default:
+                break
+            }
+        }
+        #expect(texts == ["hello"])
+        #expect(lab.records().first?.closeCodesReceived == [4000])
+        try await lab.shutdown()
+    }
+}
