@@ -25,8 +25,29 @@ struct ReconnectStormTests {
             events.count { if case .reconnectScheduled(_, 3, _) = $0.kind { return true } else { return false } } >= 500
         }
         for session in sessions { session.close() }
-        let events = try await recorder.wait(timeout: .seconds(20), "all sessions stopped") { events in
-            events.count { if case .stopped = $0.kind { return true } else { return false } } == 500
+        let events: [SessionEvent]
+        do {
+            events = try await recorder.wait(timeout: .seconds(20), "all sessions stopped") { events in
+                events.count { if case .stopped = $0.kind { return true } else { return false } } == 500
+            }
+        } catch {
+            let all = recorder.all
+            let stopped = Set(all.compactMap { if case .stopped = $0.kind { return $0.session } else { return nil } })
+            let stuck = (1...500).filter { !stopped.contains($0) }
+            let tails = stuck.prefix(3).map { id in all.filter { $0.session == id }.suffix(4).map { "\($0.kind)" } }
+            Issue.record("\(stuck.count) sessions did not stop; last events of the first: \(tails)")
+            let attempting = stuck.filter { id in
+                if case .connecting(let attempt, _)? = all.last(where: { $0.session == id })?.kind {
+                    return attempt > 0
+                }
+                return false
+            }
+            for id in attempting {
+                Issue.record(
+                    "session \(id) is mid-attempt: \(all.filter { $0.session == id }.suffix(8).map { "\($0.time.timeIntervalSince1970) \($0.kind)" })"
+                )
+            }
+            throw error
         }
         #expect(
             events.allSatisfy {

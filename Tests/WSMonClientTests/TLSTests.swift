@@ -21,8 +21,8 @@ struct TLSTests {
         return path
     }()
 
-    private func startServer() throws -> PeerProcess {
-        try PeerProcess([
+    private func startServer() async throws -> PeerProcess {
+        try await PeerProcess.start([
             "python3", TestPaths.file("Tests/Peers/tls_echo.py"), Self.directory + "/cert.pem",
             Self.directory + "/key.pem",
         ])
@@ -38,7 +38,7 @@ struct TLSTests {
     }
 
     @Test func trustedCertificateOpensAndEchoes() async throws {
-        let server = try self.startServer()
+        let server = try await self.startServer()
         defer { server.stop() }
         let recorder = SessionRecorder()
         let session = recorder.start(
@@ -51,7 +51,7 @@ struct TLSTests {
     }
 
     @Test func untrustedCertificateIsRefusedAsATLSFailure() async throws {
-        let server = try self.startServer()
+        let server = try await self.startServer()
         defer { server.stop() }
         let recorder = SessionRecorder()
         recorder.start(try self.options(port: server.port) { _ in })
@@ -65,7 +65,7 @@ struct TLSTests {
     }
 
     @Test func insecureModeSkipsVerificationWhenAskedExplicitly() async throws {
-        let server = try self.startServer()
+        let server = try await self.startServer()
         defer { server.stop() }
         let recorder = SessionRecorder()
         let session = recorder.start(try self.options(port: server.port) { $0.tls.insecure = true })

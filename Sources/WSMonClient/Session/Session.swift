@@ -3,6 +3,11 @@ import NIOCore
 import NIOPosix
 import WSMonCore
 
+/// Lets a handler's output closure recognise its own handler (weakly: no cycle).
+private final class HandlerBox: @unchecked Sendable {
+    weak var handler: WebSocketConnectionHandler?
+}
+
 /// One logical client that may make many connections: it connects, reports everything that
 /// happens, and reconnects by policy. All its state lives on one event loop; the public
 /// methods may be called from anywhere and hop onto that loop. It never waits for its
@@ -154,40 +159,48 @@ public final class Session: @unchecked Sendable {
         self.pendingConnectError = nil
         self.currentOpenedAt = nil
         let number = self.connectionNumber
-        let handler = WebSocketConnectionHandler(core: core, timing: ConnectionTiming(self.options)) { [self] output in
-            guard number == self.connectionNumber else { return }
-            self.handle(output)
+        let timing = ConnectionTiming(self.options)
+        // One handler per candidate channel (see Connector); only the winner's outputs count.
+        let makeHandler: @Sendable (Bool) -> WebSocketConnectionHandler = { [self] waitsForTunnel in
+            let box = HandlerBox()
+            let handler = WebSocketConnectionHandler(core: core, timing: timing, waitsForTunnel: waitsForTunnel) {
+                output in
+                guard number == self.connectionNumber, let handler = box.handler, handler === self.handler else {
+                    return
+                }
+                self.handle(output)
+            }
+            box.handler = handler
+            return handler
         }
-        self.handler = handler
         self.emit(.connecting(attempt: self.counters.consecutiveFailures + 1, request: core.request))
         self.openTimer = self.eventLoop.assumeIsolated().scheduleTask(in: self.options.openTimeout.timeAmount) {
             [self] in
             guard number == self.connectionNumber, self.currentOpenedAt == nil else { return }
             self.pendingConnectError = .openTimeout
-            if let handler = self.handler, self.channel != nil {
-                handler.abort(reason: "open timeout")
-            }
+            self.handler?.abort(reason: "open timeout")
         }
-        Connector.connect(
-            options: self.options,
-            handler: NIOLoopBound(handler, eventLoop: self.eventLoop),
-            on: self.eventLoop
-        )
-        .assumeIsolated()
-        .whenComplete { [self] result in
-            guard number == self.connectionNumber else { return }
-            switch result {
-            case .success(let channel):
-                self.channel = channel
-                if self.pendingConnectError == .openTimeout { handler.abort(reason: "open timeout") }
-                if self.userClosed { handler.abort(reason: "closed by the user before open") }
-                if self.readingPaused { handler.setReading(false) }
-            case .failure(let error):
-                self.attemptFailed(
-                    self.pendingConnectError ?? ConnectError(classifying: error, host: self.options.url.host)
-                )
+        Connector.connect(options: self.options, makeHandler: makeHandler, on: self.eventLoop)
+            .assumeIsolated()
+            .whenComplete { [self] result in
+                guard number == self.connectionNumber else { return }
+                switch result {
+                case .success(let (channel, handler)):
+                    self.channel = channel
+                    self.handler = handler
+                    if let closed = handler.transportClosedOutput { return self.handle(closed) }
+                    if self.readingPaused { handler.setReading(false) }
+                    // Not from inside the connect promise: NIO fires channelActive after it.
+                    self.eventLoop.assumeIsolated().execute {
+                        if self.pendingConnectError == .openTimeout { handler.abort(reason: "open timeout") }
+                        if self.userClosed { handler.abort(reason: "closed by the user before open") }
+                    }
+                case .failure(let error):
+                    self.attemptFailed(
+                        self.pendingConnectError ?? ConnectError(classifying: error, host: self.options.url.host)
+                    )
+                }
             }
-        }
     }
 
     private func handle(_ output: HandlerOutput) {
@@ -311,9 +324,7 @@ public final class Session: @unchecked Sendable {
             self.finish(.userClosed)
         case .connecting:
             // Abandon the attempt; `transportClosed` or the gate then finishes the session.
-            if let handler = self.handler, self.channel != nil {
-                handler.abort(reason: "closed by the user before open")
-            }
+            self.handler?.abort(reason: "closed by the user before open")
         case .open, .halfClosed:
             do throws(UsageError) { try self.handler?.close(code: code, reason: reason) } catch { self.refuse(error) }
         case .closing, .closedAwaitingTransport, .closed:

@@ -6,12 +6,17 @@ import WSMonCore
 
 /// Opens the TCP connection (directly or through an HTTP CONNECT proxy), adds TLS for
 /// wss:// and then the WebSocket handler.
+///
+/// A host name may resolve to several addresses, and NIO's happy-eyeballs connector then
+/// tries more than one channel: each gets its own handler from `makeHandler`, and the
+/// winner's is returned with its channel. (Sharing one handler between candidate channels
+/// left it bound to a losing channel under load.) An IP literal is connected to directly.
 enum Connector {
     static func connect(
         options: SessionOptions,
-        handler: NIOLoopBound<WebSocketConnectionHandler>,
+        makeHandler: @escaping @Sendable (_ waitsForTunnel: Bool) -> WebSocketConnectionHandler,
         on eventLoop: any EventLoop
-    ) -> EventLoopFuture<any Channel> {
+    ) -> EventLoopFuture<(any Channel, WebSocketConnectionHandler)> {
         let url = options.url
         let proxy = options.proxy ?? (options.useProxyEnvironment ? ProxyEnvironment.proxy(for: url) : nil)
         let tlsContext: NIOSSLContext?
@@ -21,16 +26,11 @@ enum Connector {
             return eventLoop.makeFailedFuture(ConnectError.tlsFailure(detail: "\(error)"))
         }
         let host = url.host
-        let addProtocolHandlers: @Sendable (any Channel) throws -> Void = { channel in
-            let operations = channel.pipeline.syncOperations
-            if let tlsContext {
-                // SNI carries names only; an IP literal host gets none.
-                let isIPAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-                try operations.addHandler(
-                    NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
-                )
-            }
-            try operations.addHandler(handler.value)
+        let makeTLSHandler: @Sendable () throws -> NIOSSLClientHandler? = {
+            guard let tlsContext else { return nil }
+            // SNI carries names only; an IP literal host gets none.
+            let isIPAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+            return try NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
         }
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
@@ -43,25 +43,43 @@ enum Connector {
             .connectTimeout(options.openTimeout.timeAmount)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    let handler = makeHandler(proxy != nil)
                     if let proxy {
+                        // The WebSocket handler waits behind the tunnel; TLS goes in between
+                        // once the proxy has said yes.
                         let tunnel = ProxyConnectHandler(
                             targetHost: url.host,
                             targetPort: url.port,
                             authorization: proxy.authorization,
-                            onEstablished: { context in try addProtocolHandlers(context.channel) }
+                            onEstablished: { context in
+                                if let tls = try makeTLSHandler() {
+                                    try context.pipeline.syncOperations.addHandler(tls, position: .before(handler))
+                                }
+                                handler.tunnelEstablished()
+                            }
                         )
-                        try channel.pipeline.syncOperations.addHandler(tunnel)
-                    } else {
-                        try addProtocolHandlers(channel)
+                        try operations.addHandler(tunnel)
+                    } else if let tls = try makeTLSHandler() {
+                        try operations.addHandler(tls)
                     }
+                    try operations.addHandler(handler)
                 }
             }
         let target = proxy.map { ($0.host, $0.port) } ?? (url.host, url.port)
-        return bootstrap.connect(host: target.0, port: target.1).flatMapErrorThrowing { error in
+        let connected: EventLoopFuture<any Channel>
+        if let address = try? SocketAddress(ipAddress: target.0, port: target.1) {
+            connected = bootstrap.connect(to: address)
+        } else {
+            connected = bootstrap.connect(host: target.0, port: target.1)
+        }
+        return connected.flatMapErrorThrowing { error in
             if proxy != nil, case .connectionRefused = ConnectError(classifying: error, host: target.0) {
                 throw ConnectError.proxyFailure(detail: "proxy \(target.0):\(target.1) refused the connection")
             }
             throw ConnectError(classifying: error, host: target.0)
+        }.flatMapThrowing { channel in
+            (channel, try channel.pipeline.syncOperations.handler(type: WebSocketConnectionHandler.self))
         }
     }
 }

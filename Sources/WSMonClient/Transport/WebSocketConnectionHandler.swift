@@ -31,21 +31,36 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     private var pongTimer: Scheduled<Void>?
     private var pingsSentAt: [(id: PingID, at: NIODeadline)] = []
 
-    init(core: ClientConnection, timing: ConnectionTiming, output: @escaping (HandlerOutput) -> Void) {
+    /// Behind an HTTP CONNECT proxy the request waits for `tunnelEstablished()`.
+    private var waitsForTunnel: Bool
+
+    init(
+        core: ClientConnection,
+        timing: ConnectionTiming,
+        waitsForTunnel: Bool = false,
+        output: @escaping (HandlerOutput) -> Void
+    ) {
         self.core = core
         self.timing = timing
+        self.waitsForTunnel = waitsForTunnel
         self.output = output
     }
 
     var state: ConnectionState { self.core.state }
+    /// Kept for a session that adopts this handler after its channel already closed.
+    private(set) var transportClosedOutput: HandlerOutput?
     var request: HandshakeRequest { self.core.request }
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        // Added after a proxy tunnel is up: the channel is already active.
         if context.channel.isActive { self.start(context: context) }
+    }
+
+    func tunnelEstablished() {
+        self.waitsForTunnel = false
+        if let context = self.context { self.start(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -54,7 +69,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     private func start(context: ChannelHandlerContext) {
-        guard !self.started else { return }
+        guard !self.started, !self.waitsForTunnel else { return }
         self.started = true
         self.run()
     }
@@ -106,15 +121,29 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        self.transportEnded()
+        context.fireChannelInactive()
+    }
+
+    /// A channel closed before `channelActive` reached us (NIO succeeds the connect promise
+    /// first) never sends `channelInactive` either; its teardown still removes us.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.transportEnded()
+    }
+
+    /// The one place the connection's end is reported, whichever event brings it.
+    private func transportEnded() {
+        guard self.transportClosedOutput == nil else { return }
         if self.core.state != .closed {
             self.core.receiveEOF()
         }
         self.closingTransport = true
         self.run()
         self.cancelTimers()
-        self.output(.transportClosed(summary: self.core.closeSummary, transportError: self.transportError))
+        let closed = HandlerOutput.transportClosed(summary: self.core.closeSummary, transportError: self.transportError)
+        self.transportClosedOutput = closed
         self.context = nil
-        context.fireChannelInactive()
+        self.output(closed)
     }
 
     // MARK: Commands from the session

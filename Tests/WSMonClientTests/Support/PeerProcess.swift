@@ -1,26 +1,42 @@
 import Foundation
 
 /// A server process the tests start on loopback (Python websockets, aiohttp, Node ws…).
-/// It prints `READY <port>` once listening; it is stopped with SIGTERM.
+/// It prints `READY <port>` once listening, and exits when its stdin closes (or on SIGTERM,
+/// then SIGKILL). The blocking parts run on threads of their own, never on the cooperative
+/// pool the tests' polling needs.
 final class PeerProcess: @unchecked Sendable {
     let process = Process()
-    let port: Int
+    private(set) var port = 0
     private let input = Pipe()
 
     struct StartError: Error, CustomStringConvertible {
         var description: String
     }
 
+    private init() {}
+
     /// Starts `arguments` (the executable is looked up in PATH) and waits for READY.
-    init(_ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) throws {
+    static func start(_ arguments: [String], timeout: Duration = .seconds(20)) async throws -> PeerProcess {
+        let peer = PeerProcess()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    try peer.launch(arguments, timeout: timeout)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+        return peer
+    }
+
+    private func launch(_ arguments: [String], timeout: Duration) throws {
         let output = Pipe()
         self.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         self.process.arguments = arguments
         self.process.standardOutput = output
         self.process.standardInput = self.input
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        self.process.environment = env
         try self.process.run()
         let deadline = ContinuousClock.now + timeout
         var line = ""
@@ -45,15 +61,20 @@ final class PeerProcess: @unchecked Sendable {
         self.port = port
     }
 
-    /// Closes the server's stdin (its signal to exit), then SIGTERM, then SIGKILL.
+    /// Closes the server's stdin (its signal to exit), then SIGTERM, then SIGKILL, on a
+    /// thread of its own.
     func stop() {
+        let process = self.process
         try? self.input.fileHandleForWriting.close()
-        guard self.process.isRunning else { return }
-        self.process.terminate()
-        let deadline = ContinuousClock.now + .seconds(3)
-        while self.process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
-        self.process.waitUntilExit()
+        guard process.isRunning else { return }
+        Thread.detachNewThread {
+            let deadline = ContinuousClock.now + .seconds(2)
+            while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+            if process.isRunning { process.terminate() }
+            let killDeadline = ContinuousClock.now + .seconds(2)
+            while process.isRunning && ContinuousClock.now < killDeadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
     }
 
     deinit {
