@@ -35,7 +35,11 @@ public struct LabScenario: Hashable, Sendable {
             summary: "refuses the upgrade (503, 429 or 401)"
         ),
         .init(name: "slow-handshake", example: "/slow-handshake?delay=2", summary: "answers the upgrade late"),
-        .init(name: "flood", example: "/flood?size=1024", summary: "binary messages as fast as TCP takes them"),
+        .init(
+            name: "flood",
+            example: "/flood?size=1024&count=10000",
+            summary: "binary messages as fast as TCP takes them (&count=K stops after K)"
+        ),
         .init(
             name: "violation",
             example: "/violation/masked",
@@ -64,7 +68,7 @@ enum LabBehavior: Equatable {
     case doubleClose
     case drop(after: Double, messages: Int)
     case reject(status: Int, retryAfter: String?)
-    case flood(size: Int)
+    case flood(size: Int, count: Int?)
     case violation(String)
     case periodicDrop(every: Double, jitter: Double)
     case notFound
@@ -106,7 +110,7 @@ enum LabBehavior: Equatable {
         case "/slow-handshake":
             self = .echo(closeAfter: nil, code: 1000, reason: "")
         case "/flood":
-            self = .flood(size: max(1, integer("size", 1024)))
+            self = .flood(size: max(1, integer("size", 1024)), count: query["count"].flatMap(Int.init))
         case "/periodic-drop":
             self = .periodicDrop(every: max(0.05, number("every", 2)), jitter: max(0, number("jitter", 0)))
         default:

@@ -15,6 +15,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     private var textMessage: [UInt8]?
     private var sequence = 0
     private var timers: [Scheduled<Void>] = []
+    private var floodRemaining = 0
 
     init(id: Int, behavior: LabBehavior, lab: ScenarioLab) {
         self.id = id
@@ -46,7 +47,8 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             }
             context.flush()
             self.after(after) { $0.dropTCP() }
-        case .flood(let size):
+        case .flood(let size, let count):
+            self.floodRemaining = count ?? Int.max
             self.flood(size: size)
         case .violation(let kind):
             if let frame = self.invalidFrame(kind) { context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil) }
@@ -81,14 +83,15 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     private func flood(size: Int) {
         guard let context = self.context else { return }
         let payload = ByteBuffer(repeating: 0x2A, count: size)
-        while context.channel.isWritable && !self.sentClose {
+        while context.channel.isWritable && !self.sentClose && self.floodRemaining > 0 {
             context.write(self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: payload)), promise: nil)
+            self.floodRemaining -= 1
         }
         context.flush()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if case .flood(let size) = self.behavior, context.channel.isWritable { self.flood(size: size) }
+        if case .flood(let size, _) = self.behavior, context.channel.isWritable { self.flood(size: size) }
         context.fireChannelWritabilityChanged()
     }
 

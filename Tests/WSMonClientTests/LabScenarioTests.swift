@@ -74,13 +74,12 @@ struct LabScenarioTests {
     func halfClosedIsBounded() async throws {
         let lab = try await ScenarioLab.start()
         let recorder = SessionRecorder()
-        let start = ContinuousClock.now
         recorder.start(try Self.options(lab.url("/half-close?after=0.1")))
         let events = try await recorder.wait { $0.stopped != nil }
         let summary = try #require(events.closeSummaries.first)
+        // Ended by the 300 ms grace for the server's FIN (not left open, nor the 2 s timeout).
         #expect(summary.closeTimeoutFiredIn == .closedAwaitingTransport)
         #expect(summary.transportClosedBy == .local)
-        #expect(ContinuousClock.now - start < .seconds(2), "torn down after the 300 ms grace, not left open")
         #expect(
             events.contains {
                 if case .stateChanged(.closedAwaitingTransport) = $0.kind { return true } else { return false }
@@ -132,7 +131,7 @@ struct LabScenarioTests {
         for withReconnectMessages in [true, false] {
             let recorder = SessionRecorder()
             let session = recorder.start(
-                try Self.options(lab.url("/echo?close-after=0.15&code=1012")) {
+                try Self.options(lab.url("/echo?close-after=0.15&code=1012&tag=\(withReconnectMessages)")) {
                     $0.reconnect.isEnabled = true
                     $0.messagesOnOpen = [.text("subscribe")]
                     $0.messagesOnReconnect = withReconnectMessages ? [.text("resubscribe")] : nil
@@ -142,12 +141,10 @@ struct LabScenarioTests {
             session.close()
             try await recorder.wait { $0.stopped != nil }
         }
-        let received = lab.records().map(\.messagesReceived)
-        #expect(Array(received.prefix(2)) == [["subscribe"], ["resubscribe"]])
-        #expect(
-            Array(received.dropFirst(2).prefix(2)) == [["subscribe"], ["subscribe"]],
-            "falls back to the open messages"
-        )
+        let withMessages = lab.records().filter { $0.path.hasSuffix("tag=true") }.map(\.messagesReceived)
+        let withoutMessages = lab.records().filter { $0.path.hasSuffix("tag=false") }.map(\.messagesReceived)
+        #expect(Array(withMessages.prefix(2)) == [["subscribe"], ["resubscribe"]])
+        #expect(Array(withoutMessages.prefix(2)) == [["subscribe"], ["subscribe"]], "falls back to the open messages")
         try await lab.shutdown()
     }
 
