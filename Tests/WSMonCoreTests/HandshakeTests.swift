@@ -303,6 +303,16 @@ struct HandshakeTests {
         #expect(rejection.retryAfter == .date(secondsSince1970: 784_111_777))
     }
 
+    @Test(arguments: ["-1", "+5", "zz", "FFFFFFFFFFFFFFFFFFFF"])
+    func chunkedRejectionWithABogusSizeEndsTheBody(size: String) throws {
+        // Found by the fuzzer (FuzzTesting/FailCases/negative-chunk-size): "-1" parsed as a
+        // negative length.
+        let rejection = try #require(
+            try self.rejection("HTTP/1.1 503 Busy\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbusy\r\n\(size)\r\nmore", eof: true)
+        )
+        #expect(String(decoding: rejection.bodyPreview, as: UTF8.self) == "busy")
+    }
+
     @Test func rejectionBodyUntilCloseIsCutAtThePreviewLimit() throws {
         let body = String(repeating: "x", count: 3000)
         let rejection = try #require(try self.rejection("HTTP/1.1 401 Unauthorized\r\n\r\n" + body))

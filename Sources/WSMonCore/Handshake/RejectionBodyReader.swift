@@ -48,8 +48,12 @@ struct RejectionBodyReader {
                 continue
             case .chunkSize(var line):
                 if byte == UInt8(ascii: "\n") {
+                    // A size that is not plain hex ("-1", "+5", junk) ends the body: the
+                    // preview keeps what arrived, and nothing trusts a bogus length.
                     let text = String(decoding: line, as: UTF8.self).split(separator: ";").first ?? ""
-                    let size = Int(text.trimmingASCIIWhitespace, radix: 16) ?? 0
+                    let digits = text.trimmingASCIIWhitespace
+                    let isHex = !digits.isEmpty && digits.utf8.allSatisfy { $0 < 0x80 && Character(UnicodeScalar($0)).isHexDigit }
+                    let size = isHex ? UInt32(digits, radix: 16).map(Int.init) ?? 0 : 0
                     self.framing = size == 0 ? .trailer(line: []) : .chunkData(remaining: size)
                 } else if byte != UInt8(ascii: "\r") && line.count < 64 {
                     line.append(byte)
