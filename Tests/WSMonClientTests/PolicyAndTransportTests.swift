@@ -152,4 +152,15 @@ struct PolicyAndTransportTests {
             "ws:// reads http_proxy"
         )
     }
+
+    @Test func unknownHostIsADNSFailure() async throws {
+        let recorder = SessionRecorder()
+        recorder.start(try LabScenarioTests.options("ws://nonexistent.invalid/"))
+        let events = try await recorder.wait { $0.stopped != nil }
+        guard case .dnsFailure(let host, _)? = events.connectErrors.first else {
+            Issue.record("expected a DNS failure, got \(events.connectErrors)")
+            return
+        }
+        #expect(host == "nonexistent.invalid")
+    }
 }
