@@ -130,6 +130,22 @@ struct HandshakeTests {
         #expect(events.withoutFrames.dropFirst() == [.text("a"), .binary([1, 2])])
     }
 
+    @Test func frameByFrameDeliveryStopsAfterTheOpen() throws {
+        var connection = try ClientConnection(
+            url: try WebSocketURL(parsing: "ws://example.com/"),
+            random: SeededRandom()
+        )
+        _ = connection.takeBytesToSend()
+        let response = acceptingResponse(for: connection)
+        let bytes = response + [ServerFrame.text("first"), .close(1000)].bytes
+        let consumed = bytes.withUnsafeBytes { connection.receive($0, stoppingAfterMessage: true) }
+        #expect(consumed == response.count, "the frames wait until the caller has reacted to the open")
+        #expect(connection.takeEvents().count == 1)
+        try connection.sendText("subscribe")
+        _ = bytes[consumed...].withUnsafeBytes { connection.receive($0, stoppingAfterMessage: false) }
+        #expect(connection.sentFrames().map(\.text).first == "subscribe", "sent before the Close reply")
+    }
+
     @Test func headerNamesAndTokensCompareCaseInsensitively() throws {
         var connection = try ClientConnection(
             url: try WebSocketURL(parsing: "ws://example.com/"),
@@ -308,7 +324,10 @@ struct HandshakeTests {
         // Found by the fuzzer (FuzzTesting/FailCases/negative-chunk-size): "-1" parsed as a
         // negative length.
         let rejection = try #require(
-            try self.rejection("HTTP/1.1 503 Busy\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbusy\r\n\(size)\r\nmore", eof: true)
+            try self.rejection(
+                "HTTP/1.1 503 Busy\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nbusy\r\n\(size)\r\nmore",
+                eof: true
+            )
         )
         #expect(String(decoding: rejection.bodyPreview, as: UTF8.self) == "busy")
     }

@@ -8,13 +8,17 @@ extension ClientConnection {
         _ = self.receive(bytes, stoppingAfterMessage: false)
     }
 
-    /// Receive data, stopping right after a message is complete so the caller can act on it
-    /// (for instance answer it) before later frames are parsed: frame-by-frame delivery.
+    /// Receive data, stopping right after the handshake completes or a message is complete,
+    /// so the caller can act on it (answer it, send its subscriptions) before later frames are
+    /// parsed: frame-by-frame delivery.
     /// Returns how many bytes were consumed; call again with the rest.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, stoppingAfterMessage: Bool) -> Int {
         var index = 0
         if self.state == .connecting {
             self.receiveHandshake(bytes, index: &index)
+            // The open is a boundary too: the caller sends what it sends on open before
+            // the frames that followed the response in the same read are parsed.
+            if stoppingAfterMessage && self.state == .open { return index }
         }
         self.receiveFrames(bytes, from: &index, stoppingAfterMessage: stoppingAfterMessage)
         return self.discardingInput ? bytes.count : index

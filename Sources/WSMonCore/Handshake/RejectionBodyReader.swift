@@ -52,7 +52,9 @@ struct RejectionBodyReader {
                     // preview keeps what arrived, and nothing trusts a bogus length.
                     let text = String(decoding: line, as: UTF8.self).split(separator: ";").first ?? ""
                     let digits = text.trimmingASCIIWhitespace
-                    let isHex = !digits.isEmpty && digits.utf8.allSatisfy { $0 < 0x80 && Character(UnicodeScalar($0)).isHexDigit }
+                    let isHex =
+                        !digits.isEmpty
+                        && digits.utf8.allSatisfy { $0 < 0x80 && Character(UnicodeScalar($0)).isHexDigit }
                     let size = isHex ? UInt32(digits, radix: 16).map(Int.init) ?? 0 : 0
                     self.framing = size == 0 ? .trailer(line: []) : .chunkData(remaining: size)
                 } else if byte != UInt8(ascii: "\r") && line.count < 64 {
