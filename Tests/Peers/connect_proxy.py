@@ -5,6 +5,8 @@ Proxy-Authorization equals VALUE."""
 import asyncio
 import sys
 
+import lifeline
+
 AUTH = sys.argv[sys.argv.index("--auth") + 1] if "--auth" in sys.argv else None
 TUNNELS = 0
 
@@ -40,7 +42,7 @@ async def handle(reader, writer):
 async def main():
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     print("READY", server.sockets[0].getsockname()[1], flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await lifeline.hold_async()
 
 
 asyncio.run(main())

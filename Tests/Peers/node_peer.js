@@ -1,6 +1,6 @@
 // A WebSocket server written with Node's `ws` (Debian's node-ws), for wsmon's end-to-end
 // tests. Same paths as python_peer.py. Usage: node node_peer.js [--port 0]
-// Prints "READY <port>" once listening; exits when stdin closes.
+// Prints "READY <port>" once listening; exits when stdin closes, on SIGTERM, or when its parent dies.
 'use strict';
 module.paths.push('/usr/share/nodejs', '/usr/lib/nodejs');
 const { WebSocketServer } = require('ws');
@@ -46,6 +46,9 @@ wss.on('connection', (ws, request) => {
   ws.on('close', (closeCode) => { entry.close_code = closeCode; });
 });
 
+// Also exit when the test process that started us goes away: a sibling may hold our stdin open.
+const parent = process.ppid;
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 process.on('SIGTERM', () => process.exit(0));
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500);

@@ -12,7 +12,8 @@ Prints "READY <port>" once listening; exits when stdin closes. Paths (query tune
 import argparse
 import asyncio
 import json
-import sys
+
+import lifeline
 from urllib.parse import parse_qs, urlsplit
 
 RAW_CLOSE_1000 = b"\x88\x02\x03\xe8"
@@ -153,7 +154,7 @@ def ready(port):
 
 
 async def wait_for_stdin():
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await lifeline.hold_async()
 
 
 def main():

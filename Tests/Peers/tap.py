@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import lifeline
+
 wstap, upstream, logfile = sys.argv[1], sys.argv[2], sys.argv[3]
 probe = socket.socket()
 probe.bind(("127.0.0.1", 0))
@@ -22,6 +24,4 @@ for _ in range(200):
     except OSError:
         time.sleep(0.02)
 print("READY", port, flush=True)
-sys.stdin.read()
-tap.kill()
-tap.wait()
+lifeline.hold(on_exit=tap.kill)

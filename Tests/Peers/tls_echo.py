@@ -9,6 +9,8 @@ import sys
 
 from websockets.asyncio.server import serve
 
+import lifeline
+
 
 async def echo(websocket):
     async for message in websocket:
@@ -20,7 +22,7 @@ async def main():
     context.load_cert_chain(sys.argv[1], sys.argv[2])
     async with serve(echo, "127.0.0.1", 0, ssl=context) as server:
         print("READY", server.sockets[0].getsockname()[1], flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        await lifeline.hold_async()
 
 
 asyncio.run(main())

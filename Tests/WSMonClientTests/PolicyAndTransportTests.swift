@@ -115,6 +115,7 @@ struct PolicyAndTransportTests {
         )
         let events = try await recorder.wait { $0.stopped != nil }
         #expect(events.texts == ["last message"])
+        #expect(try String(contentsOf: proxy.errorLog, encoding: .utf8).contains("tunnel 1 "))
 
         let refused = SessionRecorder()
         refused.start(

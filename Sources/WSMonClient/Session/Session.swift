@@ -312,6 +312,9 @@ public final class Session: @unchecked Sendable {
         self.setState(.reconnecting)
         self.emit(.reconnectScheduled(delay: delay, attempt: self.backoff.attempt, retryAfter: retryAfter))
         self.reconnectTimer = self.eventLoop.assumeIsolated().scheduleTask(in: delay.timeAmount) { [self] in
+            // Cancelling cannot stop a task already taken for this loop tick: close() or
+            // reconnectNow() may have run first in the same tick.
+            guard self.state == .reconnecting else { return }
             self.connect()
         }
     }

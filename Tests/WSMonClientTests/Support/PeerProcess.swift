@@ -1,13 +1,15 @@
 import Foundation
 
 /// A server process the tests start on loopback (Python websockets, aiohttp, Node ws…).
-/// It prints `READY <port>` once listening, and exits when its stdin closes (or on SIGTERM,
-/// then SIGKILL). The blocking parts run on threads of their own, never on the cooperative
-/// pool the tests' polling needs.
+/// It prints `READY <port>` once listening, and exits when its stdin closes, on SIGTERM or
+/// when this process dies (Tests/Peers/lifeline.py). Its stderr goes to a file, never to
+/// ours: a straggler holding our stderr open would keep `swift test` waiting forever.
+/// The blocking parts run on threads of their own, never on the cooperative pool.
 final class PeerProcess: @unchecked Sendable {
     let process = Process()
     private(set) var port = 0
     private let input = Pipe()
+    let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-peer-\(UUID().uuidString).log")
 
     struct StartError: Error, CustomStringConvertible {
         var description: String
@@ -24,6 +26,7 @@ final class PeerProcess: @unchecked Sendable {
                     try peer.launch(arguments, timeout: timeout)
                     continuation.resume()
                 } catch {
+                    peer.stop()
                     continuation.resume(throwing: error)
                 }
             }
@@ -33,46 +36,51 @@ final class PeerProcess: @unchecked Sendable {
 
     private func launch(_ arguments: [String], timeout: Duration) throws {
         let output = Pipe()
+        FileManager.default.createFile(atPath: self.errorLog.path, contents: nil)
         self.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         self.process.arguments = arguments
         self.process.standardOutput = output
         self.process.standardInput = self.input
+        self.process.standardError = try FileHandle(forWritingTo: self.errorLog)
         try self.process.run()
-        let deadline = ContinuousClock.now + timeout
-        var line = ""
-        let handle = output.fileHandleForReading
-        while !line.hasSuffix("\n") {
-            guard ContinuousClock.now < deadline, self.process.isRunning else {
-                throw StartError(
-                    description:
-                        "\(arguments.joined(separator: " ")) did not print READY (got \(line.debugDescription))"
-                )
-            }
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty { continue }
-            line += String(decoding: byte, as: UTF8.self)
-        }
+        let line = try Self.readLine(from: output.fileHandleForReading, until: ContinuousClock.now + timeout)
         let words = line.split(separator: " ")
         guard words.count == 2, words[0] == "READY",
             let port = Int(words[1].trimmingCharacters(in: .whitespacesAndNewlines))
         else {
-            throw StartError(description: "unexpected first line \(line.debugDescription)")
+            let errors = (try? String(contentsOf: self.errorLog, encoding: .utf8)) ?? ""
+            throw StartError(
+                description: "\(arguments.joined(separator: " ")) did not print READY (got \(line.debugDescription)) \(errors)"
+            )
         }
         self.port = port
     }
 
-    /// Closes the server's stdin (its signal to exit), then SIGTERM, then SIGKILL, on a
-    /// thread of its own.
+    /// Reads one line, giving up at `deadline` or at end of file.
+    private static func readLine(from handle: FileHandle, until deadline: ContinuousClock.Instant) throws -> String {
+        var line = ""
+        while !line.hasSuffix("\n") {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return line }
+            var descriptor = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, Int32(remaining.components.seconds * 1000 + 1)) > 0 else { continue }
+            let byte = handle.readData(ofLength: 1)
+            if byte.isEmpty { return line }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        return line
+    }
+
+    /// Closes the server's stdin and sends SIGTERM now; a thread of its own sends SIGKILL
+    /// if the process is still there two seconds later.
     func stop() {
         let process = self.process
         try? self.input.fileHandleForWriting.close()
         guard process.isRunning else { return }
+        process.terminate()
         Thread.detachNewThread {
             let deadline = ContinuousClock.now + .seconds(2)
             while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-            if process.isRunning { process.terminate() }
-            let killDeadline = ContinuousClock.now + .seconds(2)
-            while process.isRunning && ContinuousClock.now < killDeadline { usleep(10_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
     }
