@@ -8,12 +8,16 @@ let package = Package(
         .library(name: "WSMonCore", targets: ["WSMonCore"]),
         .library(name: "WSMonClient", targets: ["WSMonClient"]),
         .library(name: "WSMonLab", targets: ["WSMonLab"]),
+        .library(name: "WSMonMonitor", targets: ["WSMonMonitor"]),
+        .executable(name: "wsmon", targets: ["wsmon"]),
         .executable(name: "wsmon-autobahn", targets: ["wsmon-autobahn"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
@@ -42,6 +46,30 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
+        ),
+        // Monitor: bounded per-session state and aggregates, read as immutable snapshots.
+        .target(
+            name: "WSMonMonitor",
+            dependencies: [
+                "WSMonClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // The wsmon command: arguments, config files, JSON Lines, demo and lab wiring.
+        .target(
+            name: "WSMonCommand",
+            dependencies: [
+                "WSMonMonitor",
+                "WSMonLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "wsmon",
+            dependencies: ["WSMonCommand"]
         ),
         // Autobahn|Testsuite client driver (fuzzingserver mode).
         .executableTarget(
@@ -72,6 +100,14 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "WSMonMonitorTests",
+            dependencies: ["WSMonMonitor", "WSMonTestSupport"]
+        ),
+        .testTarget(
+            name: "WSMonCommandTests",
+            dependencies: ["WSMonCommand", "WSMonLab"]
         ),
     ]
 )

@@ -36,9 +36,14 @@ struct ReconnectStormTests {
             let stuck = (1...500).filter { !stopped.contains($0) }
             let tails = stuck.prefix(3).map { id in all.filter { $0.session == id }.suffix(4).map { "\($0.kind)" } }
             Issue.record("\(stuck.count) sessions did not stop; last events of the first: \(tails)")
-            let stops = Dictionary(grouping: all.filter { if case .stopped = $0.kind { return true } else { return false } }, by: \.session)
+            let stops = Dictionary(
+                grouping: all.filter { if case .stopped = $0.kind { return true } else { return false } },
+                by: \.session
+            )
             for (id, twice) in stops where twice.count > 1 {
-                Issue.record("session \(id) stopped \(twice.count) times: \(all.filter { $0.session == id }.suffix(12).map { "\($0.kind)" })")
+                Issue.record(
+                    "session \(id) stopped \(twice.count) times: \(all.filter { $0.session == id }.suffix(12).map { "\($0.kind)" })"
+                )
             }
             let attempting = stuck.filter { id in
                 if case .connecting(let attempt, _)? = all.last(where: { $0.session == id })?.kind {

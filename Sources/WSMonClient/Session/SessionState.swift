@@ -15,7 +15,7 @@ public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomString
     /// Finished: no more connections will be made.
     case closed
 
-    init(_ connection: ConnectionState) {
+    public init(_ connection: ConnectionState) {
         switch connection {
         case .connecting: self = .connecting
         case .open: self = .open

@@ -55,3 +55,12 @@ enum ProxyEnvironment {
         return values
     }
 }
+
+extension ProxyOptions {
+    /// Parses a proxy given as "http://[user:password@]host[:port]" (scheme optional;
+    /// port 3128 when none is given).
+    public init?(parsing value: String) {
+        guard let proxy = ProxyEnvironment.parse(value) else { return nil }
+        self = proxy
+    }
+}

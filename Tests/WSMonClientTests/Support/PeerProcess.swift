@@ -50,7 +50,8 @@ final class PeerProcess: @unchecked Sendable {
         else {
             let errors = (try? String(contentsOf: self.errorLog, encoding: .utf8)) ?? ""
             throw StartError(
-                description: "\(arguments.joined(separator: " ")) did not print READY (got \(line.debugDescription)) \(errors)"
+                description:
+                    "\(arguments.joined(separator: " ")) did not print READY (got \(line.debugDescription)) \(errors)"
             )
         }
         self.port = port

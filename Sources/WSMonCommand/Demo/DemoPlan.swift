@@ -1,0 +1,79 @@
+import WSMonClient
+import WSMonCore
+
+/// The sessions of `wsmon demo`: every state and every bug of ARCHITECTURE.md, against the
+/// lab, with short timeouts so that each state comes round within seconds.
+struct DemoPlan {
+    struct Scenario: Sendable {
+        var name: String
+        var path: String
+        var configure: @Sendable (inout SessionOptions) -> Void = { _ in }
+    }
+
+    /// Sessions the director closes and reopens, to show the closing state and user closes.
+    static let closedByDirector = "ignore-close"
+
+    static let scenarios: [Scenario] = [
+        Scenario(name: "feed", path: "/feed?rate=5&size=48"),
+        Scenario(name: "echo + app ping", path: "/echo") {
+            $0.messagesOnOpen = [.text(#"{"op":"subscribe","channel":"demo"}"#)]
+            $0.intervalMessage = (.text(#"{"type":"PING"}"#), .seconds(1))
+        },
+        Scenario(name: "last-message-then-close", path: "/last-message-then-close?code=1000&reason=done"),
+        Scenario(name: "server-close 1011", path: "/server-close?code=1011&reason=pong%20timeout&after=3") {
+            $0.messagesOnOpen = [.text("subscribe")]
+            $0.messagesOnReconnect = [.text("resubscribe")]
+        },
+        Scenario(name: "half-closed (reply held)", path: "/half-close?after=2") {
+            $0.connection.replyToCloseAutomatically = false
+            $0.closeTimeout = .seconds(6)
+        },
+        Scenario(name: "no FIN after Close", path: "/half-close?after=2") {
+            $0.transportCloseGrace = .seconds(4)
+        },
+        Scenario(name: Self.closedByDirector, path: "/ignore-close") {
+            $0.closeTimeout = .seconds(5)
+        },
+        Scenario(name: "double-close", path: "/double-close"),
+        Scenario(name: "drop", path: "/drop?after=2"),
+        Scenario(name: "rejected 503", path: "/reject?status=503&retry-after=4"),
+        Scenario(name: "rejected 401", path: "/reject?status=401") {
+            $0.reconnect.maximumAttempts = 3
+        },
+        Scenario(name: "violation masked", path: "/violation/masked"),
+        Scenario(name: "violation bad-utf8", path: "/violation/bad-utf8"),
+        Scenario(name: "violation rsv", path: "/violation/rsv"),
+        Scenario(name: "slow-handshake", path: "/slow-handshake?delay=3"),
+        Scenario(name: "periodic-drop", path: "/periodic-drop?every=4&jitter=3"),
+        Scenario(name: "unreachable", path: "") {
+            $0.url = try! WebSocketURL(parsing: "ws://127.0.0.1:9/")
+            $0.reconnect.initialDelay = .seconds(2)
+        },
+    ]
+
+    /// `count` sessions: every scenario once, then feeds and periodic drops for the rest.
+    static func specs(labURL: (String) -> String, count: Int) -> [SessionSpec] {
+        var specs: [SessionSpec] = []
+        for index in 0..<max(count, self.scenarios.count) {
+            let scenario: Scenario
+            if index < self.scenarios.count {
+                scenario = self.scenarios[index]
+            } else {
+                scenario = index % 2 == 0 ? self.scenarios[0] : self.scenarios[15]
+            }
+            var options = SessionOptions(
+                url: try! WebSocketURL(parsing: labURL(scenario.path.isEmpty ? "/" : scenario.path)),
+                name: index < self.scenarios.count ? scenario.name : "\(scenario.name) \(index + 1)"
+            )
+            options.reconnect.initialDelay = .seconds(1)
+            options.reconnect.maximumDelay = .seconds(8)
+            options.reconnect.stablePeriod = .seconds(5)
+            options.reconnect.oneConnectingPerEndpoint = false
+            options.pingInterval = .seconds(5)
+            options.pongTimeout = .seconds(5)
+            scenario.configure(&options)
+            specs.append(SessionSpec(options: options))
+        }
+        return specs
+    }
+}

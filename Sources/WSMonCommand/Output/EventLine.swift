@@ -1,0 +1,177 @@
+import Foundation
+import WSMonClient
+import WSMonCore
+
+/// The JSON Lines form of session events (`--headless`, `--record`). Field names are
+/// stable and documented in the README.
+struct EventLine {
+    /// Longest text preview, in characters.
+    static let textPreviewLimit = 200
+    /// Longest binary preview, in bytes (shown as hex).
+    static let binaryPreviewLimit = 32
+
+    /// Include a `frame` line for every frame (off by default: twice the lines).
+    var includeFrames = false
+
+    /// The line for `event`, or nil for events this output leaves out.
+    func encode(_ event: SessionEvent, name: String) -> String? {
+        var json = JSONObject()
+        json.add("time", Self.timestamp(event.time))
+        json.add("session", event.session)
+        json.add("name", name)
+        json.add("connection", event.connection)
+        switch event.kind {
+        case .stateChanged(let state):
+            json.add("event", "state")
+            json.add("state", state.description)
+        case .connecting(let attempt, let request):
+            json.add("event", "connecting")
+            json.add("attempt", attempt)
+            json.add("url", request.url.description)
+        case .opened(let response, let isReconnect):
+            json.add("event", "open")
+            json.add("reconnect", isReconnect)
+            json.add("status", response.statusCode)
+            if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
+        case .connection(let connectionEvent):
+            guard self.encode(connectionEvent, into: &json) else { return nil }
+        case .roundTrip(_, let rtt):
+            json.add("event", "rtt")
+            json.add("rtt_ms", rtt.milliseconds)
+        case .connectFailed(let error):
+            json.add("event", "connect_failed")
+            json.add("error", error.name)
+            json.add("detail", error.description)
+            if case .handshakeRejected(let rejection) = error {
+                json.add("status", rejection.statusCode)
+                if let retryAfter = rejection.retryAfter {
+                    json.add("retry_after_s", retryAfter.delay(nowSecondsSince1970: Int64(event.time.timeIntervalSince1970)))
+                }
+            }
+        case .closed(let summary, let transportError):
+            json.add("event", "closed")
+            Self.add(summary, to: &json)
+            if let transportError { json.add("transport_error", transportError) }
+        case .reconnectScheduled(let delay, let attempt, let retryAfter):
+            json.add("event", "reconnect_scheduled")
+            json.add("attempt", attempt)
+            json.add("delay_ms", delay.milliseconds)
+            if let retryAfter { json.add("retry_after_ms", retryAfter.milliseconds) }
+        case .stopped(let reason):
+            json.add("event", "stopped")
+            json.add("reason", reason.description)
+        case .commandRefused(let error):
+            json.add("event", "command_refused")
+            json.add("detail", "\(error)")
+        case .eventsDropped(let count):
+            json.add("event", "events_dropped")
+            json.add("count", count)
+        }
+        return json.line()
+    }
+
+    private func encode(_ event: WebSocketEvent, into json: inout JSONObject) -> Bool {
+        switch event {
+        case .text(let text):
+            json.add("event", "message")
+            json.add("opcode", "text")
+            json.add("size", text.utf8.count)
+            Self.addTextPreview(text, to: &json)
+        case .binary(let bytes):
+            json.add("event", "message")
+            json.add("opcode", "binary")
+            json.add("size", bytes.count)
+            Self.addHexPreview(bytes, total: bytes.count, to: &json)
+        case .ping(let payload):
+            json.add("event", "ping")
+            json.add("size", payload.count)
+        case .pong(let payload, _):
+            json.add("event", "pong")
+            json.add("size", payload.count)
+        case .frame(let record):
+            guard self.includeFrames else { return false }
+            json.add("event", "frame")
+            json.add("direction", record.direction == .inbound ? "in" : "out")
+            json.add("opcode", "\(record.opcode)".lowercased())
+            json.add("fin", record.fin)
+            json.add("rsv", Int(record.rsv))
+            json.add("masked", record.masked)
+            json.add("size", record.length)
+            Self.addHexPreview(record.preview.bytes, total: Int(clamping: record.length), to: &json)
+        case .violation(let violation):
+            json.add("event", "violation")
+            json.add("violation", violation.name)
+            json.add("detail", violation.description)
+            json.add("code", Int(violation.closeCode.rawValue))
+            json.add("fatal", violation.isFatal)
+        case .partialMessageDiscarded(let opcode, let byteCount):
+            json.add("event", "partial_message_discarded")
+            json.add("opcode", "\(opcode)".lowercased())
+            json.add("size", byteCount)
+        case .closeReceived(let frame):
+            json.add("event", "close_received")
+            Self.add(frame, to: &json)
+        case .closeSent(let frame):
+            json.add("event", "close_sent")
+            Self.add(frame, to: &json)
+        case .opened, .handshakeRejected, .handshakeFailed, .closed:
+            // Reported by the session as open, connect_failed and closed.
+            return false
+        }
+        return true
+    }
+
+    private static func add(_ frame: CloseFrame, to json: inout JSONObject) {
+        if let code = frame.code { json.add("code", Int(code.rawValue)) } else { json.addNull("code") }
+        json.add("reason", frame.reason)
+    }
+
+    private static func add(_ summary: CloseSummary, to json: inout JSONObject) {
+        json.add("code", Int(summary.code.rawValue))
+        json.add("reason", summary.reason)
+        json.add("initiator", summary.initiator.rawValue)
+        json.add("clean", summary.wasClean)
+        if let sent = summary.sent { json.add("sent_code", Int(sent.reportedCode.rawValue)) }
+        if let received = summary.received { json.add("received_code", Int(received.reportedCode.rawValue)) }
+        if let failure = summary.failure { json.add("failure", failure.description) }
+        if let state = summary.closeTimeoutFiredIn { json.add("timeout_fired_in", SessionState(state).description) }
+        json.add("tcp_closed_by", summary.transportClosedBy.rawValue)
+    }
+
+    private static func addTextPreview(_ text: String, to json: inout JSONObject) {
+        guard text.count > self.textPreviewLimit else { return json.add("preview", text) }
+        json.add("preview", String(text.prefix(self.textPreviewLimit)))
+        json.add("truncated", true)
+    }
+
+    private static func addHexPreview(_ bytes: [UInt8], total: Int, to json: inout JSONObject) {
+        let shown = bytes.prefix(self.binaryPreviewLimit)
+        json.add("preview_hex", shown.map { String(format: "%02x", $0) }.joined())
+        if total > shown.count { json.add("truncated", true) }
+    }
+
+    /// "2026-11-25T05:30:00.123Z".
+    static func timestamp(_ date: Date) -> String {
+        let interval = date.timeIntervalSince1970
+        var seconds = time_t(interval.rounded(.down))
+        let milliseconds = Int((interval - Double(seconds)) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            parts.tm_year + 1900,
+            parts.tm_mon + 1,
+            parts.tm_mday,
+            parts.tm_hour,
+            parts.tm_min,
+            parts.tm_sec,
+            milliseconds
+        )
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        Double(self.components.seconds) * 1000 + Double(self.components.attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import WSMonCore
+
+/// How a run ends and where its events go; shared by `wsmon URL…`, `--config` and `demo`.
+struct RunFlags: ParsableArguments {
+    @Flag(help: "Print one JSON object per event to stdout instead of opening the dashboard.")
+    var headless = false
+
+    @Option(help: ArgumentHelp("Also write the JSON Lines events to FILE.", valueName: "file"))
+    var record: String?
+
+    @Flag(help: "Include a JSON line for every frame (direction, opcode, FIN, RSV, mask, size, preview).")
+    var frames = false
+
+    @Option(help: ArgumentHelp("Stop after this long, closing every session (e.g. 30s, 2m).", valueName: "duration"))
+    var duration: DurationArgument?
+
+    @Option(
+        name: .customLong("close-after"),
+        help: ArgumentHelp("Close every session after this long, with --close-code and --close-reason.", valueName: "duration")
+    )
+    var closeAfter: DurationArgument?
+
+    @Option(name: .customLong("close-code"), help: "The close code for --close-after.")
+    var closeCode: UInt16 = 1000
+
+    @Option(name: .customLong("close-reason"), help: "The close reason for --close-after (at most 123 bytes).")
+    var closeReason = ""
+
+    @Option(name: .customLong("frame-log"), help: "Frames kept per session for the frame log.")
+    var frameLog = 500
+
+    mutating func validate() throws {
+        let code = CloseCode(self.closeCode)
+        guard code.isValidOnTheWire else {
+            throw ValidationError("--close-code \(self.closeCode) cannot be sent (use 1000–1003, 1007–1014 or 3000–4999)")
+        }
+        guard self.closeReason.utf8.count <= 123 else {
+            throw ValidationError("--close-reason is \(self.closeReason.utf8.count) bytes; at most 123 fit in a Close frame")
+        }
+        guard self.frameLog >= 1 else { throw ValidationError("--frame-log must be 1 or more") }
+    }
+}
+
+/// A duration argument: "500ms", "2s", "1.5m", "1h" or seconds.
+struct DurationArgument: ExpressibleByArgument, Sendable {
+    var value: Duration
+
+    init?(argument: String) {
+        guard let value = ValueParsing.duration(argument) else { return nil }
+        self.value = value
+    }
+}

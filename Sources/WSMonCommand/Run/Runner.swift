@@ -1,0 +1,168 @@
+import Dispatch
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import WSMonClient
+import WSMonCore
+import WSMonMonitor
+
+/// Runs sessions: starts them with the monitor and the JSON Lines output attached, ends
+/// the run on --duration, a signal or when every session has stopped, closes sessions
+/// gracefully, and works out the exit status.
+final class Runner: Sendable {
+    enum Trigger: Sendable {
+        case allStopped
+        case closeAfter
+        case duration
+        case interrupt
+        case gracePeriodOver
+    }
+
+    let group: MultiThreadedEventLoopGroup
+    let monitor: Monitor
+    private let flags: RunFlags
+    private let writer: LineWriter?
+    private let encoder: EventLine
+    private let tally = Mutex(OutcomeTally())
+    private let shuttingDown = Atomic<Bool>(false)
+    private let stoppedCount = Atomic<Int>(0)
+    private let sessions = Mutex<[Session]>([])
+    private let triggers: AsyncStream<Trigger>
+    private let triggerContinuation: AsyncStream<Trigger>.Continuation
+    private let longestCloseTimeout = Mutex<Duration>(.seconds(10))
+
+    init(flags: RunFlags, group: MultiThreadedEventLoopGroup) throws {
+        self.flags = flags
+        self.group = group
+        self.monitor = Monitor(frameLogCapacity: flags.frameLog)
+        var descriptors: [Int32] = []
+        if flags.headless { descriptors.append(STDOUT_FILENO) }
+        if let path = flags.record { descriptors.append(try LineWriter.openFile(path)) }
+        self.writer = descriptors.isEmpty ? nil : LineWriter(descriptors: descriptors)
+        self.encoder = EventLine(includeFrames: flags.frames)
+        (self.triggers, self.triggerContinuation) = AsyncStream.makeStream(of: Trigger.self)
+    }
+
+    /// Creates and starts the sessions of `specs`; ids count from 1 in order.
+    func start(_ specs: [SessionSpec]) -> [Session] {
+        var created: [Session] = []
+        var id = 0
+        for spec in specs {
+            for copy in 1...spec.count {
+                id += 1
+                var options = spec.options
+                if spec.count > 1 { options.name += " #\(copy)" }
+                created.append(self.makeSession(id: id, options: options))
+            }
+        }
+        self.longestCloseTimeout.withLock { longest in
+            longest = specs.map { $0.options.closeTimeout + $0.options.transportCloseGrace }.max() ?? longest
+        }
+        self.sessions.withLock { $0 = created }
+        for session in created { session.start() }
+        if created.isEmpty { self.trigger(.allStopped) }
+        return created
+    }
+
+    private func makeSession(id: Int, options: SessionOptions) -> Session {
+        let eventLoop = self.group.next()
+        let monitorSink = self.monitor.register(id: id, options: options, on: eventLoop)
+        let name = options.name
+        return Session(id: id, options: options, eventLoop: eventLoop) { [self] event in
+            monitorSink(event)
+            if let writer = self.writer, let line = self.encoder.encode(event, name: name) { writer.write(line) }
+            let shuttingDown = self.shuttingDown.load(ordering: .relaxed)
+            self.tally.withLock { $0.observe(event, shuttingDown: shuttingDown) }
+            if case .stopped = event.kind {
+                let stopped = self.stoppedCount.add(1, ordering: .relaxed).newValue
+                if stopped == self.sessions.withLock({ $0.count }) { self.trigger(.allStopped) }
+            }
+        }
+    }
+
+    func trigger(_ trigger: Trigger) {
+        self.triggerContinuation.yield(trigger)
+    }
+
+    /// Waits for the run to end (see `Trigger`) and returns its exit status. `--close-after`
+    /// closes sessions with the chosen code and reason; --duration and the first interrupt
+    /// close them with 1001; a second interrupt, or sessions that outlast their close
+    /// timeouts, end the run at once.
+    func wait() async -> ExitStatus {
+        self.scheduleTimers()
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] in self.trigger(.interrupt) }
+        defer { signals.cancel() }
+        var interrupts = 0
+        var forced = false
+        loop: for await trigger in self.triggers {
+            switch trigger {
+            case .allStopped:
+                break loop
+            case .closeAfter:
+                self.closeAll(code: CloseCode(self.flags.closeCode), reason: self.flags.closeReason)
+            case .duration:
+                self.closeAll(code: .goingAway, reason: "wsmon: duration elapsed")
+            case .interrupt:
+                interrupts += 1
+                if interrupts > 1 {
+                    forced = true
+                    break loop
+                }
+                self.closeAll(code: .goingAway, reason: "wsmon exiting")
+            case .gracePeriodOver:
+                break loop
+            }
+        }
+        self.writer?.close()
+        if forced { return .interrupted }
+        return self.tally.withLock { $0.status }
+    }
+
+    private func scheduleTimers() {
+        if let closeAfter = self.flags.closeAfter?.value {
+            Task { [self] in
+                try? await Task.sleep(for: closeAfter)
+                self.trigger(.closeAfter)
+            }
+        }
+        if let duration = self.flags.duration?.value {
+            Task { [self] in
+                try? await Task.sleep(for: duration)
+                self.trigger(.duration)
+            }
+        }
+    }
+
+    /// Closes every session gracefully; the run ends when all have stopped or, at the
+    /// latest, after the longest close timeout and grace and one more second.
+    func closeAll(code: CloseCode, reason: String) {
+        self.shuttingDown.store(true, ordering: .relaxed)
+        for session in self.sessions.withLock({ $0 }) { session.close(code: code, reason: reason) }
+        let limit = self.longestCloseTimeout.withLock { $0 } + .seconds(1)
+        Task { [self] in
+            try? await Task.sleep(for: limit)
+            self.trigger(.gracePeriodOver)
+        }
+    }
+}
+
+/// Calls `handler` when one of `signals` arrives, instead of the default action. The
+/// sources are only created and cancelled, never changed (hence unchecked Sendable).
+final class SignalWatcher: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        self.sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in self.sources { source.cancel() }
+    }
+}

@@ -1,0 +1,99 @@
+import WSMonClient
+import WSMonCore
+
+/// The close handshake of one connection, step by step with times: what a close inspector
+/// shows. Steps start when the handshake starts (a Close sent or received, a failure) and
+/// end with the TCP connection.
+public struct CloseTimeline: Hashable, Sendable {
+    public struct Step: Hashable, Sendable {
+        /// Seconds since 1970.
+        public var time: Double
+        public var kind: Kind
+
+        public init(time: Double, kind: Kind) {
+            self.time = time
+            self.kind = kind
+        }
+    }
+
+    public enum Kind: Hashable, Sendable {
+        case closeSent(code: UInt16?, reason: String)
+        case closeReceived(code: UInt16?, reason: String)
+        /// The connection entered closing, half-closed or closed-awaiting-transport.
+        case entered(SessionState)
+        case violation(name: String, detail: String)
+        case partialMessageDiscarded(bytes: UInt64)
+        case closeTimeoutFired(in: String)
+        case transportClosed(byPeer: Bool)
+    }
+
+    public var connection: Int
+    /// When the connection opened (seconds since 1970).
+    public var openedAt: Double?
+    public var steps: [Step] = []
+    /// The core's verdict, once TCP is closed.
+    public var summary: CloseSummary?
+    public var transportError: String?
+
+    public init(connection: Int, openedAt: Double?) {
+        self.connection = connection
+        self.openedAt = openedAt
+    }
+
+    public var isFinished: Bool { self.summary != nil }
+}
+
+/// One entry of a session's reconnect history.
+public struct ReconnectEntry: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case attempt(Int)
+        case opened(isReconnect: Bool)
+        case failed(name: String, detail: String, status: Int?)
+        case closed(code: UInt16, reason: String, clean: Bool)
+        /// Seconds of delay; Retry-After in seconds when the server asked for one.
+        case scheduled(delay: Double, attempt: Int, retryAfter: Double?)
+        case stopped(String)
+    }
+
+    public var time: Double
+    public var connection: Int
+    public var kind: Kind
+
+    public init(time: Double, connection: Int, kind: Kind) {
+        self.time = time
+        self.connection = connection
+        self.kind = kind
+    }
+}
+
+/// A handshake request or response as shown: status line and headers, secrets redacted.
+public struct HeaderBlock: Hashable, Sendable {
+    public var firstLine: String
+    public var headers: [HTTPHeaders.Field]
+
+    public init(firstLine: String, headers: [HTTPHeaders.Field]) {
+        self.firstLine = firstLine
+        self.headers = headers.map { field in
+            HTTPHeaders.Field(name: field.name, value: Redaction.redactedValue(name: field.name, value: field.value))
+        }
+    }
+}
+
+/// Header values that must never be shown or recorded as they are.
+public enum Redaction {
+    static let secretHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
+    ]
+
+    public static func isSecret(_ name: String) -> Bool { self.secretHeaders.contains(name.lowercased()) }
+
+    /// Keeps the scheme word of an Authorization value ("Bearer") and hides the rest.
+    public static func redactedValue(name: String, value: String) -> String {
+        guard self.isSecret(name) else { return value }
+        let lowered = name.lowercased()
+        if lowered.hasSuffix("authorization"), let space = value.firstIndex(of: " ") {
+            return "\(value[..<space]) [redacted]"
+        }
+        return "[redacted]"
+    }
+}

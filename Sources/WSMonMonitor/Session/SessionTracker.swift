@@ -1,0 +1,220 @@
+import FoundationEssentials
+import WSMonClient
+import WSMonCore
+
+/// The monitor's state for one session, changed only on that session's event loop.
+final class SessionTracker {
+    static let closeTimelineLimit = 8
+    static let reconnectHistoryLimit = 64
+
+    private(set) var summary: SessionSummary
+    private var openedAt: Double?
+    private var frames: FrameRing
+    private var traffic = TrafficWindow()
+    private var request: HeaderBlock?
+    private var response: HeaderBlock?
+    private var finishedTimelines: [CloseTimeline] = []
+    private var currentTimeline: CloseTimeline?
+    private var reconnectHistory: [ReconnectEntry] = []
+    private let closeTimeout: Double
+
+    init(id: Int, options: SessionOptions, frameLogCapacity: Int, now: Double) {
+        self.summary = SessionSummary(
+            id: id,
+            name: options.name,
+            url: options.url.description,
+            state: .connecting,
+            stateSince: now,
+            connection: 0
+        )
+        self.summary.insecure = options.tls.insecure
+        self.frames = FrameRing(capacity: frameLogCapacity)
+        self.closeTimeout = options.closeTimeout.seconds
+    }
+
+    /// Applies one event; `tally` gets the process-wide counts it implies.
+    func apply(_ event: SessionEvent, tally: inout EventTally) {
+        let time = event.time.timeIntervalSince1970
+        self.summary.connection = event.connection
+        switch event.kind {
+        case .stateChanged(let state):
+            self.enter(state, at: time)
+        case .connecting(let attempt, let request):
+            self.summary.attempts += 1
+            if event.connection > 1 { tally.reconnectAttempts += 1 }
+            self.request = HeaderBlock(firstLine: "GET \(request.url.resource) HTTP/1.1", headers: request.headers.fields)
+            self.response = nil
+            self.remember(.attempt(attempt), connection: event.connection, at: time)
+        case .opened(let response, let isReconnect):
+            self.openedAt = time
+            self.summary.connects += 1
+            if isReconnect { self.summary.reconnects += 1 }
+            self.summary.consecutiveFailures = 0
+            self.response = HeaderBlock(
+                firstLine: "HTTP/1.1 \(response.statusCode) \(response.reasonPhrase)",
+                headers: response.headers.fields
+            )
+            self.currentTimeline = nil
+            self.remember(.opened(isReconnect: isReconnect), connection: event.connection, at: time)
+        case .connection(let connectionEvent):
+            self.apply(connectionEvent, connection: event.connection, at: time, tally: &tally)
+        case .roundTrip(_, let rtt):
+            self.summary.rtt = rtt.seconds
+        case .connectFailed(let error):
+            self.summary.consecutiveFailures += 1
+            self.summary.lastError = error.description
+            var status: Int?
+            if case .handshakeRejected(let rejection) = error {
+                status = rejection.statusCode
+                tally.rejectionStatus = rejection.statusCode
+                self.response = HeaderBlock(
+                    firstLine: "HTTP/1.1 \(rejection.statusCode) \(rejection.reasonPhrase)",
+                    headers: rejection.headers.fields
+                )
+            }
+            self.remember(
+                .failed(name: error.name, detail: error.description, status: status),
+                connection: event.connection,
+                at: time
+            )
+        case .closed(let summary, let transportError):
+            self.finishTimeline(summary, transportError: transportError, connection: event.connection, at: time)
+            self.openedAt = nil
+            self.summary.lastCloseCode = summary.code.rawValue
+            self.summary.lastCloseReason = summary.reason
+            self.summary.lastCloseClean = summary.wasClean
+            tally.closeCode = summary.code.rawValue
+            self.remember(
+                .closed(code: summary.code.rawValue, reason: summary.reason, clean: summary.wasClean),
+                connection: event.connection,
+                at: time
+            )
+        case .reconnectScheduled(let delay, let attempt, let retryAfter):
+            self.remember(
+                .scheduled(delay: delay.seconds, attempt: attempt, retryAfter: retryAfter?.seconds),
+                connection: event.connection,
+                at: time
+            )
+        case .stopped(let reason):
+            self.summary.stopReason = reason.description
+            self.remember(.stopped(reason.description), connection: event.connection, at: time)
+        case .commandRefused, .eventsDropped:
+            break
+        }
+    }
+
+    private func apply(_ event: WebSocketEvent, connection: Int, at time: Double, tally: inout EventTally) {
+        switch event {
+        case .frame(let record):
+            self.frames.append(FrameLogEntry(time: time, connection: Int32(clamping: connection), record: record))
+            self.count(record, at: time, tally: &tally)
+        case .violation(let violation):
+            self.summary.violations += 1
+            self.step(.violation(name: violation.name, detail: violation.description), connection: connection, at: time)
+        case .closeSent(let frame):
+            self.step(.closeSent(code: frame.code?.rawValue, reason: frame.reason), connection: connection, at: time)
+        case .closeReceived(let frame):
+            self.step(.closeReceived(code: frame.code?.rawValue, reason: frame.reason), connection: connection, at: time)
+        case .partialMessageDiscarded(_, let byteCount):
+            self.step(.partialMessageDiscarded(bytes: byteCount), connection: connection, at: time)
+        default:
+            break
+        }
+    }
+
+    /// Data frames count as traffic; a frame with FIN ends a message.
+    private func count(_ record: FrameRecord, at time: Double, tally: inout EventTally) {
+        switch record.opcode {
+        case .text, .binary, .continuation: break
+        default: return
+        }
+        let inbound = record.direction == .inbound
+        let messages: UInt32 = record.fin ? 1 : 0
+        if inbound {
+            self.summary.messagesIn += UInt64(messages)
+            self.summary.bytesIn += record.length
+        } else {
+            self.summary.messagesOut += UInt64(messages)
+            self.summary.bytesOut += record.length
+        }
+        self.traffic.add(second: Int64(time.rounded(.down)), inbound: inbound, messages: messages, bytes: record.length)
+        tally.messages += Int(messages)
+        tally.bytes += Int(record.length)
+    }
+
+    private func enter(_ state: SessionState, at time: Double) {
+        self.summary.timeInState[self.summary.state] += max(0, time - self.summary.stateSince)
+        self.summary.state = state
+        self.summary.stateSince = time
+        switch state {
+        case .closing, .halfClosed, .closedAwaitingTransport:
+            self.step(.entered(state), connection: self.summary.connection, at: time)
+        default:
+            break
+        }
+    }
+
+    private func step(_ kind: CloseTimeline.Kind, connection: Int, at time: Double) {
+        if self.currentTimeline?.connection != connection {
+            self.currentTimeline = CloseTimeline(connection: connection, openedAt: self.openedAt)
+        }
+        self.currentTimeline?.steps.append(CloseTimeline.Step(time: time, kind: kind))
+    }
+
+    private func finishTimeline(_ summary: CloseSummary, transportError: String?, connection: Int, at time: Double) {
+        if let state = summary.closeTimeoutFiredIn {
+            self.step(.closeTimeoutFired(in: "\(SessionState(state))"), connection: connection, at: time)
+        }
+        self.step(.transportClosed(byPeer: summary.transportClosedBy == .peer), connection: connection, at: time)
+        guard var timeline = self.currentTimeline else { return }
+        timeline.summary = summary
+        timeline.transportError = transportError
+        self.currentTimeline = nil
+        if self.finishedTimelines.count == Self.closeTimelineLimit { self.finishedTimelines.removeFirst() }
+        self.finishedTimelines.append(timeline)
+    }
+
+    private func remember(_ kind: ReconnectEntry.Kind, connection: Int, at time: Double) {
+        if self.reconnectHistory.count == Self.reconnectHistoryLimit { self.reconnectHistory.removeFirst() }
+        self.reconnectHistory.append(ReconnectEntry(time: time, connection: connection, kind: kind))
+    }
+
+    /// The table row as of `now`.
+    func row(now: Double) -> SessionSummary {
+        var row = self.summary
+        row.uptime = self.openedAt.map { max(0, now - $0) }
+        row.rates1s = self.traffic.rates(now: now, window: 1)
+        row.rates10s = self.traffic.rates(now: now, window: TrafficWindow.seconds)
+        row.timeInState[row.state] += max(0, now - row.stateSince)
+        return row
+    }
+
+    func detail(now: Double) -> SessionDetail {
+        SessionDetail(
+            summary: self.row(now: now),
+            frames: self.frames.entries,
+            framesOverflowed: self.frames.overflowed,
+            frameLogCapacity: self.frames.capacity,
+            request: self.request,
+            response: self.response,
+            closeTimelines: self.finishedTimelines + (self.currentTimeline.map { [$0] } ?? []),
+            reconnectHistory: self.reconnectHistory,
+            closeTimeout: self.closeTimeout
+        )
+    }
+}
+
+/// What one event adds to the process-wide counts.
+struct EventTally {
+    var messages = 0
+    var bytes = 0
+    var reconnectAttempts = 0
+    var closeCode: UInt16?
+    var rejectionStatus: Int?
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,52 @@
+import WSMonClient
+
+/// What the whole process is doing, at one instant. Immutable: readers keep it as long as
+/// they like while the monitor goes on.
+public struct MonitorSnapshot: Sendable {
+    /// Seconds since 1970.
+    public var time: Double
+    /// Ordered by session id.
+    public var sessions: [SessionSummary]
+    public var totals: Totals
+    /// The watched session's detail (see `Monitor.watch`).
+    public var detail: SessionDetail?
+
+    public init(time: Double, sessions: [SessionSummary], totals: Totals, detail: SessionDetail?) {
+        self.time = time
+        self.sessions = sessions
+        self.totals = totals
+        self.detail = detail
+    }
+}
+
+/// Aggregates over every session.
+public struct Totals: Sendable {
+    public var sessionsByState: [SessionState: Int] = [:]
+    public var rates1s = Rates()
+    public var rates10s = Rates()
+    /// Reconnect attempts per second over the last 10 s.
+    public var reconnectsPerSecond: Double = 0
+    /// Close codes of ended connections (1005 and 1006 included).
+    public var closeCodes: [UInt16: Int] = [:]
+    /// HTTP statuses of rejected handshakes.
+    public var rejectionStatuses: [Int: Int] = [:]
+    /// The last minute, one sample per second, oldest first: for sparklines.
+    public var history: [SecondSample] = []
+
+    public init() {}
+}
+
+/// Process-wide traffic in one second.
+public struct SecondSample: Hashable, Sendable {
+    public var second: Int64
+    public var messages: Int
+    public var bytes: Int
+    public var reconnects: Int
+
+    public init(second: Int64, messages: Int = 0, bytes: Int = 0, reconnects: Int = 0) {
+        self.second = second
+        self.messages = messages
+        self.bytes = bytes
+        self.reconnects = reconnects
+    }
+}

@@ -1,0 +1,3 @@
+import WSMonCommand
+
+await WSMonRoot.runAsync()
