@@ -55,6 +55,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // ncursesw, with a C shim for its global variables.
+        .systemLibrary(
+            name: "CNcursesw",
+            path: "Sources/CNcursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // Dashboard: renders monitor snapshots with ncursesw; reads snapshots only.
+        .target(
+            name: "WSMonDashboard",
+            dependencies: [
+                "WSMonMonitor",
+                "CNcursesw",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         // The wsmon command: arguments, config files, JSON Lines, demo and lab wiring.
         .target(
             name: "WSMonCommand",
@@ -104,6 +119,10 @@ let package = Package(
         .testTarget(
             name: "WSMonMonitorTests",
             dependencies: ["WSMonMonitor", "WSMonTestSupport"]
+        ),
+        .testTarget(
+            name: "WSMonDashboardTests",
+            dependencies: ["WSMonDashboard", "WSMonMonitor"]
         ),
         .testTarget(
             name: "WSMonCommandTests",

@@ -1,0 +1,2 @@
+/// The dashboard: renders monitor snapshots with ncursesw. See README.md.
+enum DashboardPlaceholder {}
