@@ -118,7 +118,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WSMonMonitorTests",
-            dependencies: ["WSMonMonitor", "WSMonTestSupport"]
+            dependencies: [
+                "WSMonMonitor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "WSMonDashboardTests",
@@ -126,7 +130,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WSMonCommandTests",
-            dependencies: ["WSMonCommand", "WSMonLab"]
+            dependencies: ["WSMonCommand", "WSMonLab", "WSMonTestSupport"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WSMonClient
 import WSMonCore
+import WSMonTestSupport
 
 /// The five scenarios against servers nobody here wrote: Python websockets, aiohttp and
 /// Node ws (Tests/Peers), started on loopback by the tests.

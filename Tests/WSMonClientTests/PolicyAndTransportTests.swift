@@ -3,6 +3,7 @@ import NIOPosix
 import Testing
 import WSMonClient
 import WSMonCore
+import WSMonTestSupport
 import WSMonLab
 
 @testable import WSMonClient

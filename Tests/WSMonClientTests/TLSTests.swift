@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WSMonClient
 import WSMonCore
+import WSMonTestSupport
 
 /// wss:// against Python websockets with a certificate made at test time.
 @Suite("TLS", .serialized)

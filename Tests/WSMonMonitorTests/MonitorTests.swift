@@ -1,1 +1,152 @@
+import Foundation
+import NIOCore
+import NIOPosix
 import Testing
+import WSMonClient
+import WSMonCore
+
+@testable import WSMonMonitor
+
+/// The monitor fed with events as sessions emit them, on the session's loop.
+@Suite("Monitor")
+struct MonitorTests {
+    let group = MultiThreadedEventLoopGroup.singleton
+
+    struct Feed {
+        let monitor: Monitor
+        let sink: @Sendable (SessionEvent) -> Void
+        let loop: any EventLoop
+        let start = Date().timeIntervalSince1970.rounded(.down) - 20
+
+        func send(_ kind: SessionEvent.Kind, at offset: Double, connection: Int = 1) async throws {
+            let event = SessionEvent(
+                time: Date(timeIntervalSince1970: self.start + offset),
+                session: 7,
+                connection: connection,
+                kind: kind
+            )
+            try await self.loop.submit { self.sink(event) }.get()
+        }
+    }
+
+    func feed(frameLog: Int = 500) throws -> Feed {
+        let monitor = Monitor(frameLogCapacity: frameLog)
+        var options = SessionOptions(url: try WebSocketURL(parsing: "ws://example.com/feed"), name: "feed")
+        options.closeTimeout = .seconds(10)
+        let loop = self.group.next()
+        return Feed(monitor: monitor, sink: monitor.register(id: 7, options: options, on: loop), loop: loop)
+    }
+
+    static func frame(_ direction: FrameRecord.Direction, _ opcode: Opcode, length: UInt64, fin: Bool = true) -> SessionEvent.Kind {
+        .connection(.frame(FrameRecord(direction: direction, opcode: opcode, fin: fin, masked: direction == .outbound, length: length)))
+    }
+
+    @Test func countsMessagesBytesAndRates() async throws {
+        let feed = try self.feed()
+        try await feed.send(.stateChanged(.open), at: 0)
+        for second in 0..<10 {
+            try await feed.send(Self.frame(.inbound, .text, length: 100), at: Double(10 + second) + 0.5)
+            try await feed.send(Self.frame(.inbound, .binary, length: 50, fin: false), at: Double(10 + second) + 0.6)
+            try await feed.send(Self.frame(.inbound, .continuation, length: 50), at: Double(10 + second) + 0.7)
+        }
+        try await feed.send(Self.frame(.outbound, .text, length: 10), at: 19.9)
+        let snapshot = await feed.monitor.collect()
+        let row = try #require(snapshot.sessions.first)
+        #expect(row.messagesIn == 20)
+        #expect(row.bytesIn == 2000)
+        #expect(row.messagesOut == 1)
+        #expect(row.bytesOut == 10)
+        #expect(row.rates1s.messagesIn == 2)
+        #expect(row.rates10s.bytesIn == 200)
+        #expect(snapshot.totals.sessionsByState[.open] == 1)
+        #expect(snapshot.totals.history.count == 60)
+        #expect(snapshot.totals.history.last?.messages == 3, "two in, one out")
+    }
+
+    @Test func theFrameRingIsBoundedAndCountsOverflow() async throws {
+        let feed = try self.feed(frameLog: 4)
+        for index in 0..<10 {
+            try await feed.send(Self.frame(.inbound, .text, length: UInt64(index)), at: Double(index) * 0.01)
+        }
+        feed.monitor.watch(7)
+        let detail = try #require(await feed.monitor.collect().detail)
+        #expect(detail.frames.map(\.record.length) == [6, 7, 8, 9])
+        #expect(detail.framesOverflowed == 6)
+        #expect(detail.summary.messagesIn == 10)
+    }
+
+    @Test func secretsInHandshakeHeadersAreRedacted() async throws {
+        let feed = try self.feed()
+        var options = ConnectionOptions()
+        options.extraHeaders = [
+            .init(name: "Authorization", value: "Bearer abc.def"), .init(name: "Cookie", value: "session=1"),
+            .init(name: "X-Trace", value: "visible"),
+        ]
+        let core = try ClientConnection(url: try WebSocketURL(parsing: "ws://example.com/feed?x=1"), options: options)
+        try await feed.send(.connecting(attempt: 1, request: core.request), at: 0)
+        feed.monitor.watch(7)
+        let request = try #require(await feed.monitor.collect().detail?.request)
+        #expect(request.firstLine == "GET /feed?x=1 HTTP/1.1")
+        let values = Dictionary(request.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+        #expect(values["Authorization"] == "Bearer [redacted]")
+        #expect(values["Cookie"] == "[redacted]")
+        #expect(values["X-Trace"] == "visible")
+        #expect(!request.headers.contains { $0.value.contains("abc.def") })
+    }
+
+    @Test func theCloseTimelineRecordsEachStepAndTheVerdict() async throws {
+        let feed = try self.feed()
+        let response = HandshakeResponse(statusCode: 101, reasonPhrase: "Switching Protocols", headers: HTTPHeaders(), subprotocol: nil)
+        try await feed.send(.opened(response, isReconnect: false), at: 1)
+        try await feed.send(.connection(.closeReceived(CloseFrame(code: CloseCode(1001), reason: "bye"))), at: 2)
+        try await feed.send(.stateChanged(.halfClosed), at: 2)
+        try await feed.send(.connection(.violation(.secondCloseFrame)), at: 3)
+        try await feed.send(.connection(.closeSent(CloseFrame(code: CloseCode(1001), reason: "bye"))), at: 4)
+        var summary = CloseSummary(
+            initiator: .remote,
+            sent: CloseFrame(code: CloseCode(1001), reason: "bye"),
+            received: CloseFrame(code: CloseCode(1001), reason: "bye"),
+            transportClosedBy: .local
+        )
+        summary.closeTimeoutFiredIn = .closedAwaitingTransport
+        try await feed.send(.closed(summary, transportError: nil), at: 6)
+        feed.monitor.watch(7)
+        let snapshot = await feed.monitor.collect()
+        let timeline = try #require(snapshot.detail?.closeTimelines.last)
+        #expect(timeline.openedAt == feed.start + 1)
+        #expect(timeline.steps.map(\.kind) == [
+            .closeReceived(code: 1001, reason: "bye"), .entered(.halfClosed),
+            .violation(name: "second_close_frame", detail: PeerViolation.secondCloseFrame.description),
+            .closeSent(code: 1001, reason: "bye"), .closeTimeoutFired(in: "closed-awaiting-transport"),
+            .transportClosed(byPeer: false),
+        ])
+        #expect(timeline.summary?.wasClean == true)
+        #expect(snapshot.sessions.first?.violations == 1)
+        #expect(snapshot.sessions.first?.lastCloseCode == 1001)
+        #expect(snapshot.totals.closeCodes == [1001: 1])
+    }
+
+    @Test func rejectionsAndReconnectsAreCountedAcrossSessions() async throws {
+        let feed = try self.feed()
+        let rejection = HandshakeRejection(
+            statusCode: 503,
+            reasonPhrase: "Service Unavailable",
+            headers: HTTPHeaders([("Retry-After", "3")]),
+            retryAfter: .seconds(3),
+            bodyPreview: [],
+            bodyTruncated: false
+        )
+        try await feed.send(.connectFailed(.handshakeRejected(rejection)), at: 1)
+        try await feed.send(.reconnectScheduled(delay: .seconds(3), attempt: 1, retryAfter: .seconds(3)), at: 1)
+        let core = try ClientConnection(url: try WebSocketURL(parsing: "ws://example.com/"))
+        try await feed.send(.connecting(attempt: 2, request: core.request), at: 19.5, connection: 2)
+        feed.monitor.watch(7)
+        let snapshot = await feed.monitor.collect()
+        #expect(snapshot.totals.rejectionStatuses == [503: 1])
+        #expect(snapshot.totals.reconnectsPerSecond == 0.1)
+        let history = try #require(snapshot.detail?.reconnectHistory)
+        #expect(history.contains { $0.kind == .scheduled(delay: 3, attempt: 1, retryAfter: 3) })
+        #expect(history.contains { if case .failed(_, _, 503) = $0.kind { return true } else { return false } })
+        #expect(snapshot.sessions.first?.consecutiveFailures == 1)
+    }
+}

@@ -9,6 +9,13 @@ public struct SessionEvent: Sendable {
     public var connection: Int
     public var kind: Kind
 
+    public init(time: Date, session: Int, connection: Int, kind: Kind) {
+        self.time = time
+        self.session = session
+        self.connection = connection
+        self.kind = kind
+    }
+
     public enum Kind: Sendable {
         case stateChanged(SessionState)
         /// A connection attempt starts; `request` is what will be sent.

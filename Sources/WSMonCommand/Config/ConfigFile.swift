@@ -19,21 +19,15 @@ struct ConfigFile {
 
     /// Reads and checks `path`; every problem is a `ConfigError` with the file, line and key.
     static func load(_ path: String) throws(ConfigError) -> ConfigFile {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ConfigError(path: path, line: nil, key: nil, message: "cannot read the file: \(Self.reason(error))")
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw ConfigError(path: path, line: nil, key: nil, message: "cannot read the file: \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError(path: path, line: nil, key: nil, message: "cannot read the file as UTF-8 text")
         }
         return try self.parse(text, path: path)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        return nsError.localizedDescription
     }
 
     static func parse(_ text: String, path: String) throws(ConfigError) -> ConfigFile {

@@ -5,13 +5,13 @@ import WSMonCore
 /// The JSON Lines form of session events (`--headless`, `--record`). Field names are
 /// stable and documented in the README.
 struct EventLine {
-    /// Longest text preview, in characters.
-    static let textPreviewLimit = 200
     /// Longest binary preview, in bytes (shown as hex).
     static let binaryPreviewLimit = 32
 
     /// Include a `frame` line for every frame (off by default: twice the lines).
     var includeFrames = false
+    /// Longest text preview, in characters.
+    var textPreviewLimit = 200
 
     /// The line for `event`, or nil for events this output leaves out.
     func encode(_ event: SessionEvent, name: String) -> String? {
@@ -76,7 +76,7 @@ struct EventLine {
             json.add("event", "message")
             json.add("opcode", "text")
             json.add("size", text.utf8.count)
-            Self.addTextPreview(text, to: &json)
+            self.addTextPreview(text, to: &json)
         case .binary(let bytes):
             json.add("event", "message")
             json.add("opcode", "binary")
@@ -138,7 +138,7 @@ struct EventLine {
         json.add("tcp_closed_by", summary.transportClosedBy.rawValue)
     }
 
-    private static func addTextPreview(_ text: String, to json: inout JSONObject) {
+    private func addTextPreview(_ text: String, to json: inout JSONObject) {
         guard text.count > self.textPreviewLimit else { return json.add("preview", text) }
         json.add("preview", String(text.prefix(self.textPreviewLimit)))
         json.add("truncated", true)

@@ -27,6 +27,9 @@ struct RunFlags: ParsableArguments {
     @Option(name: .customLong("close-reason"), help: "The close reason for --close-after (at most 123 bytes).")
     var closeReason = ""
 
+    @Option(name: .customLong("preview-length"), help: "Characters of each text message kept in its JSON line.")
+    var previewLength = 200
+
     @Option(name: .customLong("frame-log"), help: "Frames kept per session for the frame log.")
     var frameLog = 500
 
@@ -38,6 +41,7 @@ struct RunFlags: ParsableArguments {
         guard self.closeReason.utf8.count <= 123 else {
             throw ValidationError("--close-reason is \(self.closeReason.utf8.count) bytes; at most 123 fit in a Close frame")
         }
+        guard self.previewLength >= 0 else { throw ValidationError("--preview-length must be 0 or more") }
         guard self.frameLog >= 1 else { throw ValidationError("--frame-log must be 1 or more") }
     }
 }

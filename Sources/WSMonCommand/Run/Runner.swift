@@ -40,7 +40,7 @@ final class Runner: Sendable {
         if flags.headless { descriptors.append(STDOUT_FILENO) }
         if let path = flags.record { descriptors.append(try LineWriter.openFile(path)) }
         self.writer = descriptors.isEmpty ? nil : LineWriter(descriptors: descriptors)
-        self.encoder = EventLine(includeFrames: flags.frames)
+        self.encoder = EventLine(includeFrames: flags.frames, textPreviewLimit: flags.previewLength)
         (self.triggers, self.triggerContinuation) = AsyncStream.makeStream(of: Trigger.self)
     }
 

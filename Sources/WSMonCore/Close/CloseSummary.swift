@@ -28,6 +28,22 @@ public struct CloseSummary: Hashable, Sendable, CustomStringConvertible {
     public var closeTimeoutFiredIn: ConnectionState?
     public var transportClosedBy: TransportCloser
 
+    public init(
+        initiator: Initiator,
+        sent: CloseFrame? = nil,
+        received: CloseFrame? = nil,
+        failure: ConnectionFailure? = nil,
+        closeTimeoutFiredIn: ConnectionState? = nil,
+        transportClosedBy: TransportCloser
+    ) {
+        self.initiator = initiator
+        self.sent = sent
+        self.received = received
+        self.failure = failure
+        self.closeTimeoutFiredIn = closeTimeoutFiredIn
+        self.transportClosedBy = transportClosedBy
+    }
+
     /// Both Close frames were exchanged and nothing failed (RFC 6455 §7.1.4's wasClean).
     public var wasClean: Bool { self.sent != nil && self.received != nil && self.failure == nil }
 

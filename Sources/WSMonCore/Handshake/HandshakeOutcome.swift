@@ -5,6 +5,13 @@ public struct HandshakeResponse: Hashable, Sendable {
     public var headers: HTTPHeaders
     /// The subprotocol the server selected among those offered, if any.
     public var subprotocol: String?
+
+    public init(statusCode: Int, reasonPhrase: String, headers: HTTPHeaders, subprotocol: String?) {
+        self.statusCode = statusCode
+        self.reasonPhrase = reasonPhrase
+        self.headers = headers
+        self.subprotocol = subprotocol
+    }
 }
 
 /// The server answered with something other than 101: an HTTP error the session can act on
@@ -20,6 +27,22 @@ public struct HandshakeRejection: Hashable, Sendable, CustomStringConvertible {
     /// The start of the body (at most `bodyPreviewLimit` bytes), chunked encoding removed.
     public var bodyPreview: [UInt8]
     public var bodyTruncated: Bool
+
+    public init(
+        statusCode: Int,
+        reasonPhrase: String,
+        headers: HTTPHeaders,
+        retryAfter: RetryAfter?,
+        bodyPreview: [UInt8],
+        bodyTruncated: Bool
+    ) {
+        self.statusCode = statusCode
+        self.reasonPhrase = reasonPhrase
+        self.headers = headers
+        self.retryAfter = retryAfter
+        self.bodyPreview = bodyPreview
+        self.bodyTruncated = bodyTruncated
+    }
 
     public var description: String {
         var text = "HTTP \(self.statusCode) \(self.reasonPhrase)"

@@ -5,20 +5,20 @@ import Foundation
 /// when this process dies (Tests/Peers/lifeline.py). Its stderr goes to a file, never to
 /// ours: a straggler holding our stderr open would keep `swift test` waiting forever.
 /// The blocking parts run on threads of their own, never on the cooperative pool.
-final class PeerProcess: @unchecked Sendable {
-    let process = Process()
-    private(set) var port = 0
+public final class PeerProcess: @unchecked Sendable {
+    public let process = Process()
+    public private(set) var port = 0
     private let input = Pipe()
-    let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-peer-\(UUID().uuidString).log")
+    public let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-peer-\(UUID().uuidString).log")
 
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private init() {}
 
     /// Starts `arguments` (the executable is looked up in PATH) and waits for READY.
-    static func start(_ arguments: [String], timeout: Duration = .seconds(20)) async throws -> PeerProcess {
+    public static func start(_ arguments: [String], timeout: Duration = .seconds(20)) async throws -> PeerProcess {
         let peer = PeerProcess()
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             Thread.detachNewThread {
@@ -74,7 +74,7 @@ final class PeerProcess: @unchecked Sendable {
 
     /// Closes the server's stdin and sends SIGTERM now; a thread of its own sends SIGKILL
     /// if the process is still there two seconds later.
-    func stop() {
+    public func stop() {
         let process = self.process
         try? self.input.fileHandleForWriting.close()
         guard process.isRunning else { return }
@@ -92,12 +92,12 @@ final class PeerProcess: @unchecked Sendable {
 }
 
 /// Paths of files the tests use, relative to the package.
-enum TestPaths {
-    static let packageRoot: String = {
+public enum TestPaths {
+    public static let packageRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
+        for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
-    static func file(_ relative: String) -> String { self.packageRoot + "/" + relative }
+    public static func file(_ relative: String) -> String { self.packageRoot + "/" + relative }
 }

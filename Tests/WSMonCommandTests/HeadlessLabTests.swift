@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import WSMonLab
+
+/// The five scenarios of ARCHITECTURE.md, checked from outside: the real `wsmon` binary in
+/// headless mode against the lab, read through its JSON Lines and exit status.
+@Suite("wsmon --headless against the lab")
+struct HeadlessLabTests {
+    static func index(of event: String, in events: [[String: Any]]) -> Int? {
+        events.firstIndex { $0["event"] as? String == event }
+    }
+
+    @Test("1. the last message precedes the close")
+    func lastMessageBeforeClose() async throws {
+        let lab = try await ScenarioLab.start()
+        let result = try await WSMonProcess.run([
+            "--headless", "--no-reconnect", lab.url("/last-message-then-close?code=1000&reason=done"),
+        ])
+        let events = result.events
+        let message = try #require(Self.index(of: "message", in: events))
+        let close = try #require(Self.index(of: "close_received", in: events))
+        #expect(message < close)
+        #expect(events[message]["preview"] as? String == "last message")
+        let closed = try #require(result.events("closed").first)
+        #expect(closed["code"] as? Int == 1000)
+        #expect(closed["reason"] as? String == "done")
+        #expect(closed["initiator"] as? String == "remote")
+        #expect(closed["clean"] as? Bool == true)
+        #expect(result.status == 0)
+        try await lab.shutdown()
+    }
+
+    @Test("2. one Close frame sent, even when the server sends two")
+    func oneCloseFrame() async throws {
+        let lab = try await ScenarioLab.start()
+        let result = try await WSMonProcess.run(["--headless", "--frames", "--no-reconnect", lab.url("/double-close")])
+        #expect(result.events("close_sent").count == 1)
+        let outgoingCloses = result.events("frame").filter {
+            $0["direction"] as? String == "out" && $0["opcode"] as? String == "close"
+        }
+        #expect(outgoingCloses.count == 1)
+        #expect(result.events("violation").contains { $0["violation"] as? String == "second_close_frame" })
+        try await Task.sleep(for: .milliseconds(100))
+        let record = try #require(lab.records().first { $0.path.hasPrefix("/double-close") })
+        #expect(record.closeCodesReceived.count == 1, "the lab received \(record.closeCodesReceived)")
+        try await lab.shutdown()
+    }
+
+    @Test("3. Close without FIN: torn down after the grace; ignored Close: torn down at the close timeout")
+    func halfClosedIsBounded() async throws {
+        let lab = try await ScenarioLab.start()
+        let halfClose = try await WSMonProcess.run([
+            "--headless", "--no-reconnect", lab.url("/half-close?after=0.1"),
+        ])
+        let closed = try #require(halfClose.events("closed").first)
+        #expect(closed["timeout_fired_in"] as? String == "closed-awaiting-transport")
+        #expect(closed["tcp_closed_by"] as? String == "local")
+        #expect(halfClose.events("state").contains { $0["state"] as? String == "closed-awaiting-transport" })
+
+        let ignored = try await WSMonProcess.run([
+            "--headless", "--no-reconnect", "--close-timeout", "1s", "--close-after", "0.2s", "--close-code", "4000",
+            lab.url("/ignore-close"),
+        ])
+        let stuck = try #require(ignored.events("closed").first)
+        #expect(stuck["timeout_fired_in"] as? String == "closing")
+        #expect(stuck["tcp_closed_by"] as? String == "local")
+        #expect(stuck["clean"] as? Bool == false)
+        #expect(ignored.status == 1)
+        let sent = try #require(ignored.events("close_sent").first)
+        let sentAt = try #require(Self.time(sent["time"]))
+        let closedAt = try #require(Self.time(stuck["time"]))
+        #expect(closedAt - sentAt >= 0.95, "torn down \(closedAt - sentAt) s after our Close")
+        try await lab.shutdown()
+    }
+
+    @Test("4 and 5. reconnect after a server Close, with the reconnect message on the second connection")
+    func reconnectAfterServerClose() async throws {
+        let lab = try await ScenarioLab.start()
+        let path = "/server-close?code=1011&reason=pong%20timeout&after=0.3&tag=\(UUID().uuidString)"
+        let result = try await WSMonProcess.run([
+            "--headless", "--send-on-open", "subscribe", "--send-on-reconnect", "resubscribe", "--backoff-initial",
+            "0.05s", "--max-attempts", "3", "--close-after", "1.5s", lab.url(path),
+        ])
+        let closes = result.events("closed")
+        #expect(closes.first?["code"] as? Int == 1011)
+        #expect(closes.first?["reason"] as? String == "pong timeout")
+        let opens = result.events("open")
+        #expect(opens.count >= 2)
+        #expect(opens.prefix(2).map { $0["reconnect"] as? Bool } == [false, true])
+        #expect(opens.prefix(2).map { $0["connection"] as? Int } == [1, 2])
+        let records = lab.records().filter { $0.path == path }.sorted { $0.id < $1.id }
+        #expect(records.prefix(2).map(\.messagesReceived) == [["subscribe"], ["resubscribe"]])
+        #expect(result.events("reconnect_scheduled").first?["delay_ms"] as? Double ?? 1e9 <= 50)
+        try await lab.shutdown()
+    }
+
+    @Test func rejectedHandshakeExitsWithTwoAndShowsTheStatus() async throws {
+        let lab = try await ScenarioLab.start()
+        let result = try await WSMonProcess.run([
+            "--headless", "--max-attempts", "1", lab.url("/reject?status=429&retry-after=7"),
+        ])
+        let failure = try #require(result.events("connect_failed").first)
+        #expect(failure["error"] as? String == "handshake_rejected")
+        #expect(failure["status"] as? Int == 429)
+        #expect(failure["retry_after_s"] as? Int == 7)
+        #expect(result.status == 2)
+        try await lab.shutdown()
+    }
+
+    @Test func anUnreachableServerNeverStopsTheOthers() async throws {
+        let lab = try await ScenarioLab.start()
+        let result = try await WSMonProcess.run([
+            "--headless", "--max-attempts", "2", "--backoff-initial", "0.05s", "--send-on-open", "still here",
+            "--close-after", "1s", "ws://127.0.0.1:9/", lab.url("/echo"),
+        ])
+        #expect(result.events("connect_failed").allSatisfy { $0["session"] as? Int == 1 })
+        #expect(result.events("connect_failed").first?["error"] as? String == "connection_refused")
+        #expect(result.events("message").contains { $0["session"] as? Int == 2 && $0["preview"] as? String == "still here" })
+        #expect(result.events("stopped").count == 2)
+        #expect(result.status == 1)
+        try await lab.shutdown()
+    }
+
+    @Test func recordWritesTheSameLinesAndDurationEndsTheRun() async throws {
+        let lab = try await ScenarioLab.start()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-record-\(UUID().uuidString).jsonl")
+        let result = try await WSMonProcess.run([
+            "--headless", "--record", file.path, "--duration", "1s", "--count", "3", lab.url("/feed?rate=20&size=16"),
+        ])
+        let recorded = try String(contentsOf: file, encoding: .utf8)
+        #expect(recorded == result.stdout)
+        #expect(Set(result.events("open").compactMap { $0["session"] as? Int }) == [1, 2, 3])
+        let closes = result.events("closed")
+        #expect(closes.count == 3)
+        #expect(closes.allSatisfy { $0["code"] as? Int == 1001 && $0["clean"] as? Bool == true })
+        #expect(result.status == 0)
+        try await lab.shutdown()
+    }
+
+    static func time(_ value: Any?) -> Double? {
+        guard let text = value as? String else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)?.timeIntervalSince1970
+    }
+}

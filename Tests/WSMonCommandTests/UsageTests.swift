@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import WSMonTestSupport
+
+/// Bad usage gives one clear line and exit status 64, never a stack trace.
+@Suite("wsmon usage errors")
+struct UsageTests {
+    @Test(
+        arguments: [
+            (["--headless", "http://example.com/"], "is not a WebSocket URL"),
+            (["--headless", "ws://example.com/", "--close-code", "1005"], "--close-code 1005 cannot be sent"),
+            (["--headless", "ws://example.com/", "--duration", "soon"], "--duration"),
+            (["--headless", "ws://example.com/", "-H", "no colon"], "is not \"Name: value\""),
+            (["--headless"], "give at least one ws:// or wss:// URL"),
+            (
+                ["--headless", "--config", TestPaths.file("Tests/WSMonCommandTests/Fixtures/bad-type.toml")],
+                "bad-type.toml:9: close_timeout: must be a duration"
+            ),
+            (["--headless", "--config", "/nonexistent.toml"], "/nonexistent.toml: cannot read the file"),
+        ]
+    )
+    func badUsage(arguments: [String], message: String) async throws {
+        let result = try await WSMonProcess.run(arguments)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"))
+        #expect(result.stdout.isEmpty)
+    }
+}
