@@ -115,7 +115,9 @@ struct HeadlessLabTests {
         ])
         #expect(result.events("connect_failed").allSatisfy { $0["session"] as? Int == 1 })
         #expect(result.events("connect_failed").first?["error"] as? String == "connection_refused")
-        #expect(result.events("message").contains { $0["session"] as? Int == 2 && $0["preview"] as? String == "still here" })
+        #expect(
+            result.events("message").contains { $0["session"] as? Int == 2 && $0["preview"] as? String == "still here" }
+        )
         #expect(result.events("stopped").count == 2)
         #expect(result.status == 1)
         try await lab.shutdown()
@@ -123,7 +125,9 @@ struct HeadlessLabTests {
 
     @Test func recordWritesTheSameLinesAndDurationEndsTheRun() async throws {
         let lab = try await ScenarioLab.start()
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-record-\(UUID().uuidString).jsonl")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wsmon-record-\(UUID().uuidString).jsonl"
+        )
         let result = try await WSMonProcess.run([
             "--headless", "--record", file.path, "--duration", "1s", "--count", "3", lab.url("/feed?rate=20&size=16"),
         ])

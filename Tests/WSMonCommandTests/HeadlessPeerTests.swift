@@ -9,7 +9,9 @@ struct HeadlessPeerTests {
     static let peers = ["websockets", "aiohttp", "node ws"]
 
     static func startPeer(_ name: String) async throws -> PeerProcess {
-        if name == "node ws" { return try await PeerProcess.start(["node", TestPaths.file("Tests/Peers/node_peer.js")]) }
+        if name == "node ws" {
+            return try await PeerProcess.start(["node", TestPaths.file("Tests/Peers/node_peer.js")])
+        }
         return try await PeerProcess.start(["python3", TestPaths.file("Tests/Peers/python_peer.py"), "--lib", name])
     }
 
@@ -18,7 +20,8 @@ struct HeadlessPeerTests {
         let server = try await Self.startPeer(peer)
         defer { server.stop() }
         let result = try await WSMonProcess.run([
-            "--headless", "--no-reconnect", "ws://127.0.0.1:\(server.port)/last-message-then-close?code=1000&reason=bye",
+            "--headless", "--no-reconnect",
+            "ws://127.0.0.1:\(server.port)/last-message-then-close?code=1000&reason=bye",
         ])
         let events = result.events
         let message = try #require(events.firstIndex { $0["event"] as? String == "message" })

@@ -37,8 +37,23 @@ struct MonitorTests {
         return Feed(monitor: monitor, sink: monitor.register(id: 7, options: options, on: loop), loop: loop)
     }
 
-    static func frame(_ direction: FrameRecord.Direction, _ opcode: Opcode, length: UInt64, fin: Bool = true) -> SessionEvent.Kind {
-        .connection(.frame(FrameRecord(direction: direction, opcode: opcode, fin: fin, masked: direction == .outbound, length: length)))
+    static func frame(
+        _ direction: FrameRecord.Direction,
+        _ opcode: Opcode,
+        length: UInt64,
+        fin: Bool = true
+    ) -> SessionEvent.Kind {
+        .connection(
+            .frame(
+                FrameRecord(
+                    direction: direction,
+                    opcode: opcode,
+                    fin: fin,
+                    masked: direction == .outbound,
+                    length: length
+                )
+            )
+        )
     }
 
     @Test func countsMessagesBytesAndRates() async throws {
@@ -96,7 +111,12 @@ struct MonitorTests {
 
     @Test func theCloseTimelineRecordsEachStepAndTheVerdict() async throws {
         let feed = try self.feed()
-        let response = HandshakeResponse(statusCode: 101, reasonPhrase: "Switching Protocols", headers: HTTPHeaders(), subprotocol: nil)
+        let response = HandshakeResponse(
+            statusCode: 101,
+            reasonPhrase: "Switching Protocols",
+            headers: HTTPHeaders(),
+            subprotocol: nil
+        )
         try await feed.send(.opened(response, isReconnect: false), at: 1)
         try await feed.send(.connection(.closeReceived(CloseFrame(code: CloseCode(1001), reason: "bye"))), at: 2)
         try await feed.send(.stateChanged(.halfClosed), at: 2)
@@ -114,12 +134,14 @@ struct MonitorTests {
         let snapshot = await feed.monitor.collect()
         let timeline = try #require(snapshot.detail?.closeTimelines.last)
         #expect(timeline.openedAt == feed.start + 1)
-        #expect(timeline.steps.map(\.kind) == [
-            .closeReceived(code: 1001, reason: "bye"), .entered(.halfClosed),
-            .violation(name: "second_close_frame", detail: PeerViolation.secondCloseFrame.description),
-            .closeSent(code: 1001, reason: "bye"), .closeTimeoutFired(in: "closed-awaiting-transport"),
-            .transportClosed(byPeer: false),
-        ])
+        #expect(
+            timeline.steps.map(\.kind) == [
+                .closeReceived(code: 1001, reason: "bye"), .entered(.halfClosed),
+                .violation(name: "second_close_frame", detail: PeerViolation.secondCloseFrame.description),
+                .closeSent(code: 1001, reason: "bye"), .closeTimeoutFired(in: "closed-awaiting-transport"),
+                .transportClosed(byPeer: false),
+            ]
+        )
         #expect(timeline.summary?.wasClean == true)
         #expect(snapshot.sessions.first?.violations == 1)
         #expect(snapshot.sessions.first?.lastCloseCode == 1001)

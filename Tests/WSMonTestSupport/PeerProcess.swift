@@ -9,7 +9,9 @@ public final class PeerProcess: @unchecked Sendable {
     public let process = Process()
     public private(set) var port = 0
     private let input = Pipe()
-    public let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-peer-\(UUID().uuidString).log")
+    public let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "wsmon-peer-\(UUID().uuidString).log"
+    )
 
     public struct StartError: Error, CustomStringConvertible {
         public var description: String

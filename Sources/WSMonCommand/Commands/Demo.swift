@@ -27,9 +27,13 @@ struct Demo: AsyncParsableCommand {
             throw Launch.usageFailure("cannot start the lab: \(error)")
         }
         let specs = DemoPlan.specs(labURL: lab.url, count: self.sessions)
-        let status = try await Launch.run(specs, flags: self.run, afterStart: { _, sessions in
-            Self.direct(sessions.filter { $0.options.name == DemoPlan.closedByDirector })
-        })
+        let status = try await Launch.run(
+            specs,
+            flags: self.run,
+            afterStart: { _, sessions in
+                Self.direct(sessions.filter { $0.options.name == DemoPlan.closedByDirector })
+            }
+        )
         try? await lab.shutdown()
         throw status
     }

@@ -7,7 +7,10 @@ struct SessionFlags: ParsableArguments {
     @Option(help: "Sessions per URL (reproduce a storm).")
     var count: Int?
 
-    @Option(name: [.customShort("H"), .long], help: ArgumentHelp("Extra request header, \"Name: value\" (repeatable).", valueName: "header"))
+    @Option(
+        name: [.customShort("H"), .long],
+        help: ArgumentHelp("Extra request header, \"Name: value\" (repeatable).", valueName: "header")
+    )
     var header: [String] = []
 
     @Option(help: ArgumentHelp("Offer a subprotocol (repeatable).", valueName: "name"))
@@ -37,49 +40,82 @@ struct SessionFlags: ParsableArguments {
     @Option(help: ArgumentHelp("How often to send --interval-message.", valueName: "duration"))
     var interval: DurationArgument?
 
-    @Option(name: .customLong("ping-interval"), help: ArgumentHelp("Keepalive ping interval, 0 for none (default 20s).", valueName: "duration"))
+    @Option(
+        name: .customLong("ping-interval"),
+        help: ArgumentHelp("Keepalive ping interval, 0 for none (default 20s).", valueName: "duration")
+    )
     var pingInterval: DurationArgument?
 
-    @Option(name: .customLong("pong-timeout"), help: ArgumentHelp("Fail with 1011 when a ping is unanswered this long (default 20s).", valueName: "duration"))
+    @Option(
+        name: .customLong("pong-timeout"),
+        help: ArgumentHelp("Fail with 1011 when a ping is unanswered this long (default 20s).", valueName: "duration")
+    )
     var pongTimeout: DurationArgument?
 
-    @Option(name: .customLong("close-timeout"), help: ArgumentHelp("Tear TCP down when a close handshake takes longer (default 10s).", valueName: "duration"))
+    @Option(
+        name: .customLong("close-timeout"),
+        help: ArgumentHelp("Tear TCP down when a close handshake takes longer (default 10s).", valueName: "duration")
+    )
     var closeTimeout: DurationArgument?
 
-    @Option(name: .customLong("open-timeout"), help: ArgumentHelp("TCP + TLS + upgrade must finish within this (default 10s).", valueName: "duration"))
+    @Option(
+        name: .customLong("open-timeout"),
+        help: ArgumentHelp("TCP + TLS + upgrade must finish within this (default 10s).", valueName: "duration")
+    )
     var openTimeout: DurationArgument?
 
     @Flag(inversion: .prefixedNo, help: "Reconnect by policy after a connection ends (default on).")
     var reconnect: Bool?
 
-    @Option(name: .customLong("backoff-initial"), help: ArgumentHelp("First backoff ceiling (default 1s).", valueName: "duration"))
+    @Option(
+        name: .customLong("backoff-initial"),
+        help: ArgumentHelp("First backoff ceiling (default 1s).", valueName: "duration")
+    )
     var backoffInitial: DurationArgument?
 
     @Option(name: .customLong("backoff-multiplier"), help: "Backoff growth per failed attempt (default 2).")
     var backoffMultiplier: Double?
 
-    @Option(name: .customLong("backoff-cap"), help: ArgumentHelp("Longest backoff (default 60s).", valueName: "duration"))
+    @Option(
+        name: .customLong("backoff-cap"),
+        help: ArgumentHelp("Longest backoff (default 60s).", valueName: "duration")
+    )
     var backoffCap: DurationArgument?
 
-    @Option(name: .customLong("stable-period"), help: ArgumentHelp("Open this long before the backoff starts over (default 10s).", valueName: "duration"))
+    @Option(
+        name: .customLong("stable-period"),
+        help: ArgumentHelp("Open this long before the backoff starts over (default 10s).", valueName: "duration")
+    )
     var stablePeriod: DurationArgument?
 
     @Option(name: .customLong("max-attempts"), help: "Give up after this many failed attempts in a row (0: never).")
     var maxAttempts: Int?
 
-    @Option(name: .customLong("stop-codes"), help: ArgumentHelp("Server close codes that stop reconnecting, e.g. 1008,4001.", valueName: "codes"))
+    @Option(
+        name: .customLong("stop-codes"),
+        help: ArgumentHelp("Server close codes that stop reconnecting, e.g. 1008,4001.", valueName: "codes")
+    )
     var stopCodes: String?
 
-    @Option(name: .customLong("max-message-size"), help: "Largest message or frame accepted, in bytes (default 64 MiB).")
+    @Option(
+        name: .customLong("max-message-size"),
+        help: "Largest message or frame accepted, in bytes (default 64 MiB)."
+    )
     var maxMessageSize: Int?
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("PEM file of trusted CA certificates (default: the system's).", valueName: "file"), completion: .file())
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp("PEM file of trusted CA certificates (default: the system's).", valueName: "file"),
+        completion: .file()
+    )
     var caFile: String?
 
     @Flag(help: "Skip TLS certificate verification (shown on every session).")
     var insecure = false
 
-    @Option(help: ArgumentHelp("HTTP CONNECT proxy, http://[user:pass@]host:port (default: https_proxy).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp("HTTP CONNECT proxy, http://[user:pass@]host:port (default: https_proxy).", valueName: "url")
+    )
     var proxy: String?
 
     /// The settings these flags give; every flag left out stays nil.

@@ -13,7 +13,10 @@ struct Watch: AsyncParsableCommand {
     @Argument(help: "ws:// or wss:// URLs.")
     var urls: [String] = []
 
-    @Option(help: ArgumentHelp("Named sessions from a TOML file (see the README).", valueName: "file"), completion: .file(extensions: ["toml"]))
+    @Option(
+        help: ArgumentHelp("Named sessions from a TOML file (see the README).", valueName: "file"),
+        completion: .file(extensions: ["toml"])
+    )
     var config: String?
 
     @OptionGroup(title: "Session options")

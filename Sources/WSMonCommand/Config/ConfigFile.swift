@@ -21,7 +21,12 @@ struct ConfigFile {
     static func load(_ path: String) throws(ConfigError) -> ConfigFile {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            throw ConfigError(path: path, line: nil, key: nil, message: "cannot read the file: \(String(cString: strerror(errno)))")
+            throw ConfigError(
+                path: path,
+                line: nil,
+                key: nil,
+                message: "cannot read the file: \(String(cString: strerror(errno)))"
+            )
         }
         close(descriptor)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -49,7 +54,12 @@ struct ConfigFile {
         }
         if let value = root["defaults"] {
             guard let table = value.table else {
-                throw ConfigError(path: path, line: locator.line(ofTopLevel: "defaults"), key: "defaults", message: "must be a table")
+                throw ConfigError(
+                    path: path,
+                    line: locator.line(ofTopLevel: "defaults"),
+                    key: "defaults",
+                    message: "must be a table"
+                )
             }
             let reader = SettingsReader(path: path, locator: locator, section: .defaults)
             config.defaults = try reader.settings(from: table, allowsURL: false).settings
@@ -58,7 +68,12 @@ struct ConfigFile {
             throw ConfigError(path: path, line: nil, key: "session", message: "no [[session]] given")
         }
         guard let array = sessions.array else {
-            throw ConfigError(path: path, line: locator.line(ofTopLevel: "session"), key: "session", message: "use [[session]] tables")
+            throw ConfigError(
+                path: path,
+                line: locator.line(ofTopLevel: "session"),
+                key: "session",
+                message: "use [[session]] tables"
+            )
         }
         for (index, value) in array.enumerated() {
             let reader = SettingsReader(path: path, locator: locator, section: .session(index))

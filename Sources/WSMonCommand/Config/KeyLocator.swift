@@ -18,8 +18,9 @@ struct KeyLocator {
             if rest.hasPrefix("=") || rest.hasPrefix(".") { return true }
         }
         // An inline table: `reconnect = { cap = "60s" }`.
-        return trimmed.contains("{") && (trimmed.contains(" \(key) =") || trimmed.contains("{\(key) =")
-            || trimmed.contains(" \(key)="))
+        return trimmed.contains("{")
+            && (trimmed.contains(" \(key) =") || trimmed.contains("{\(key) =")
+                || trimmed.contains(" \(key)="))
     }
 
     /// 1-based line of a key outside any table, or of a `[key]`/`[[key]]` header.
@@ -61,9 +62,11 @@ struct KeyLocator {
 
     /// The line of `key` in `[table]` (its nested tables included).
     func line(of key: String, inTable table: String) -> Int? {
-        guard let start = self.lines.firstIndex(where: {
-            $0.trimmingPrefix(while: { $0 == " " }).hasPrefix("[\(table)]")
-        }) else { return nil }
+        guard
+            let start = self.lines.firstIndex(where: {
+                $0.trimmingPrefix(while: { $0 == " " }).hasPrefix("[\(table)]")
+            })
+        else { return nil }
         for number in (start + 1)..<self.lines.count {
             let line = self.lines[number]
             let trimmed = line.trimmingPrefix(while: { $0 == " " })

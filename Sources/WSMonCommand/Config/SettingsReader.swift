@@ -27,7 +27,10 @@ struct SettingsReader {
         ConfigError(path: self.path, line: self.locator.line(of: key, in: self.section), key: key, message: message)
     }
 
-    func settings(from table: TOMLTable, allowsURL: Bool) throws(ConfigError) -> (url: String?, settings: SessionSettings) {
+    func settings(
+        from table: TOMLTable,
+        allowsURL: Bool
+    ) throws(ConfigError) -> (url: String?, settings: SessionSettings) {
         var settings = SessionSettings()
         var url: String?
         for key in table.keys {
@@ -43,7 +46,9 @@ struct SettingsReader {
                 guard count >= 1 else { throw self.error(key, "must be 1 or more") }
                 settings.count = count
             case "headers":
-                guard let headers = value.table else { throw self.error(key, "must be a table of \"Name\" = \"value\"") }
+                guard let headers = value.table else {
+                    throw self.error(key, "must be a table of \"Name\" = \"value\"")
+                }
                 for name in headers.keys {
                     settings.headers.append(HTTPHeaders.Field(name: name, value: try self.string(headers[name]!, key)))
                 }
@@ -54,7 +59,9 @@ struct SettingsReader {
             case "interval_message": settings.intervalMessage = try self.message(try self.string(value, key), key)
             case "interval": settings.interval = try self.duration(value, key)
             case "ping_interval":
-                if value.bool == false || value.string == "off" { settings.pingInterval = .zero } else {
+                if value.bool == false || value.string == "off" {
+                    settings.pingInterval = .zero
+                } else {
                     settings.pingInterval = try self.duration(value, key)
                 }
             case "pong_timeout": settings.pongTimeout = try self.duration(value, key)
@@ -71,7 +78,10 @@ struct SettingsReader {
         return (url, settings)
     }
 
-    private func readReconnect(_ value: any TOMLValueConvertible, into settings: inout SessionSettings) throws(ConfigError) {
+    private func readReconnect(
+        _ value: any TOMLValueConvertible,
+        into settings: inout SessionSettings
+    ) throws(ConfigError) {
         if let enabled = value.bool {
             settings.reconnect = enabled
             return
@@ -84,7 +94,9 @@ struct SettingsReader {
             case "enabled": settings.reconnect = try self.bool(value, key)
             case "initial": settings.backoffInitial = try self.duration(value, key)
             case "multiplier":
-                guard let number = value.double ?? value.int.map(Double.init) else { throw self.error(key, "must be a number") }
+                guard let number = value.double ?? value.int.map(Double.init) else {
+                    throw self.error(key, "must be a number")
+                }
                 settings.backoffMultiplier = number
             case "cap": settings.backoffCap = try self.duration(value, key)
             case "stable_period": settings.stablePeriod = try self.duration(value, key)
@@ -130,7 +142,9 @@ struct SettingsReader {
     }
 
     private func duration(_ value: any TOMLValueConvertible, _ key: String) throws(ConfigError) -> Duration {
-        if let seconds = value.double ?? value.int.map(Double.init), let duration = ValueParsing.duration(seconds: seconds) {
+        if let seconds = value.double ?? value.int.map(Double.init),
+            let duration = ValueParsing.duration(seconds: seconds)
+        {
             return duration
         }
         if let text = value.string, let duration = ValueParsing.duration(text) { return duration }
@@ -144,7 +158,9 @@ struct SettingsReader {
     }
 
     private func message(_ text: String, _ key: String) throws(ConfigError) -> OutgoingMessage {
-        guard let message = ValueParsing.message(text) else { throw self.error(key, "bad hex: message \(text.debugDescription)") }
+        guard let message = ValueParsing.message(text) else {
+            throw self.error(key, "bad hex: message \(text.debugDescription)")
+        }
         return message
     }
 }

@@ -45,7 +45,10 @@ struct EventLine {
             if case .handshakeRejected(let rejection) = error {
                 json.add("status", rejection.statusCode)
                 if let retryAfter = rejection.retryAfter {
-                    json.add("retry_after_s", retryAfter.delay(nowSecondsSince1970: Int64(event.time.timeIntervalSince1970)))
+                    json.add(
+                        "retry_after_s",
+                        retryAfter.delay(nowSecondsSince1970: Int64(event.time.timeIntervalSince1970))
+                    )
                 }
             }
         case .closed(let summary, let transportError):

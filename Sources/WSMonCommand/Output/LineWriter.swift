@@ -42,8 +42,10 @@ final class LineWriter: Sendable {
             }
             if !bytes.isEmpty { self.writeAll(bytes) }
             if closed { break }
-            Thread.sleep(forTimeInterval: Double(self.interval.components.attoseconds) / 1e18
-                + Double(self.interval.components.seconds))
+            Thread.sleep(
+                forTimeInterval: Double(self.interval.components.attoseconds) / 1e18
+                    + Double(self.interval.components.seconds)
+            )
         }
         self.flushed.withLock { $0 = true }
     }

@@ -17,7 +17,10 @@ struct RunFlags: ParsableArguments {
 
     @Option(
         name: .customLong("close-after"),
-        help: ArgumentHelp("Close every session after this long, with --close-code and --close-reason.", valueName: "duration")
+        help: ArgumentHelp(
+            "Close every session after this long, with --close-code and --close-reason.",
+            valueName: "duration"
+        )
     )
     var closeAfter: DurationArgument?
 
@@ -36,10 +39,14 @@ struct RunFlags: ParsableArguments {
     mutating func validate() throws {
         let code = CloseCode(self.closeCode)
         guard code.isValidOnTheWire else {
-            throw ValidationError("--close-code \(self.closeCode) cannot be sent (use 1000–1003, 1007–1014 or 3000–4999)")
+            throw ValidationError(
+                "--close-code \(self.closeCode) cannot be sent (use 1000–1003, 1007–1014 or 3000–4999)"
+            )
         }
         guard self.closeReason.utf8.count <= 123 else {
-            throw ValidationError("--close-reason is \(self.closeReason.utf8.count) bytes; at most 123 fit in a Close frame")
+            throw ValidationError(
+                "--close-reason is \(self.closeReason.utf8.count) bytes; at most 123 fit in a Close frame"
+            )
         }
         guard self.previewLength >= 0 else { throw ValidationError("--preview-length must be 0 or more") }
         guard self.frameLog >= 1 else { throw ValidationError("--frame-log must be 1 or more") }

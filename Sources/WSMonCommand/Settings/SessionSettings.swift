@@ -85,7 +85,9 @@ struct SessionSettings: Sendable, Equatable {
         if let value = self.closeTimeout { options.closeTimeout = try Self.positive(value, "close-timeout") }
         if let value = self.openTimeout { options.openTimeout = try Self.positive(value, "open-timeout") }
         if let reconnect = self.reconnect { options.reconnect.isEnabled = reconnect }
-        if let value = self.backoffInitial { options.reconnect.initialDelay = try Self.positive(value, "backoff-initial") }
+        if let value = self.backoffInitial {
+            options.reconnect.initialDelay = try Self.positive(value, "backoff-initial")
+        }
         if let value = self.backoffMultiplier {
             guard value >= 1 else { throw SettingsError(key: "backoff-multiplier", message: "must be 1 or more") }
             options.reconnect.multiplier = value

@@ -33,7 +33,9 @@ enum ValueParsing {
         bytes.reserveCapacity(digits.count / 2)
         var index = 0
         while index < digits.count {
-            guard let high = self.hexValue(digits[index]), let low = self.hexValue(digits[index + 1]) else { return nil }
+            guard let high = self.hexValue(digits[index]), let low = self.hexValue(digits[index + 1]) else {
+                return nil
+            }
             bytes.append(high << 4 | low)
             index += 2
         }

@@ -42,7 +42,10 @@ final class SessionTracker {
         case .connecting(let attempt, let request):
             self.summary.attempts += 1
             if event.connection > 1 { tally.reconnectAttempts += 1 }
-            self.request = HeaderBlock(firstLine: "GET \(request.url.resource) HTTP/1.1", headers: request.headers.fields)
+            self.request = HeaderBlock(
+                firstLine: "GET \(request.url.resource) HTTP/1.1",
+                headers: request.headers.fields
+            )
             self.response = nil
             self.remember(.attempt(attempt), connection: event.connection, at: time)
         case .opened(let response, let isReconnect):
@@ -114,7 +117,11 @@ final class SessionTracker {
         case .closeSent(let frame):
             self.step(.closeSent(code: frame.code?.rawValue, reason: frame.reason), connection: connection, at: time)
         case .closeReceived(let frame):
-            self.step(.closeReceived(code: frame.code?.rawValue, reason: frame.reason), connection: connection, at: time)
+            self.step(
+                .closeReceived(code: frame.code?.rawValue, reason: frame.reason),
+                connection: connection,
+                at: time
+            )
         case .partialMessageDiscarded(_, let byteCount):
             self.step(.partialMessageDiscarded(bytes: byteCount), connection: connection, at: time)
         default:
