@@ -13,6 +13,9 @@ enum Launch {
         beforeStart: (Runner) -> Void = { _ in },
         afterStart: @Sendable (Runner, [Session]) async -> Void = { _, _ in }
     ) async throws -> ExitCode {
+        // Until the dashboard is wired in, every run is headless.
+        var flags = flags
+        flags.headless = true
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let runner: Runner
         do { runner = try Runner(flags: flags, group: group) } catch {
