@@ -15,6 +15,15 @@ struct EventLine {
 
     /// The line for `event`, or nil for events this output leaves out.
     func encode(_ event: SessionEvent, name: String) -> String? {
+        switch event.kind {
+        case .connection(.frame) where !self.includeFrames,
+            .connection(.opened), .connection(.handshakeRejected), .connection(.handshakeFailed),
+            .connection(.closed):
+            // Left out, or reported by the session as open, connect_failed and closed.
+            return nil
+        default:
+            break
+        }
         var json = JSONObject()
         json.add("time", Self.timestamp(event.time))
         json.add("session", event.session)
@@ -34,7 +43,7 @@ struct EventLine {
             json.add("status", response.statusCode)
             if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
         case .connection(let connectionEvent):
-            guard self.encode(connectionEvent, into: &json) else { return nil }
+            self.encode(connectionEvent, into: &json)
         case .roundTrip(_, let rtt):
             json.add("event", "rtt")
             json.add("rtt_ms", rtt.milliseconds)
@@ -73,7 +82,7 @@ struct EventLine {
         return json.line()
     }
 
-    private func encode(_ event: WebSocketEvent, into json: inout JSONObject) -> Bool {
+    private func encode(_ event: WebSocketEvent, into json: inout JSONObject) {
         switch event {
         case .text(let text):
             json.add("event", "message")
@@ -92,7 +101,6 @@ struct EventLine {
             json.add("event", "pong")
             json.add("size", payload.count)
         case .frame(let record):
-            guard self.includeFrames else { return false }
             json.add("event", "frame")
             json.add("direction", record.direction == .inbound ? "in" : "out")
             json.add("opcode", "\(record.opcode)".lowercased())
@@ -118,10 +126,8 @@ struct EventLine {
             json.add("event", "close_sent")
             Self.add(frame, to: &json)
         case .opened, .handshakeRejected, .handshakeFailed, .closed:
-            // Reported by the session as open, connect_failed and closed.
-            return false
+            break
         }
-        return true
     }
 
     private static func add(_ frame: CloseFrame, to json: inout JSONObject) {
@@ -149,7 +155,14 @@ struct EventLine {
 
     private static func addHexPreview(_ bytes: [UInt8], total: Int, to json: inout JSONObject) {
         let shown = bytes.prefix(self.binaryPreviewLimit)
-        json.add("preview_hex", shown.map { String(format: "%02x", $0) }.joined())
+        let digits = Array("0123456789abcdef")
+        var hex = ""
+        hex.reserveCapacity(shown.count * 2)
+        for byte in shown {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0xF)])
+        }
+        json.add("preview_hex", hex)
         if total > shown.count { json.add("truncated", true) }
     }
 
@@ -157,19 +170,31 @@ struct EventLine {
     static func timestamp(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
-        let milliseconds = Int((interval - Double(seconds)) * 1000)
+        let milliseconds = min(999, Int((interval - Double(seconds)) * 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            parts.tm_year + 1900,
-            parts.tm_mon + 1,
-            parts.tm_mday,
-            parts.tm_hour,
-            parts.tm_min,
-            parts.tm_sec,
-            milliseconds
-        )
+        var text = ""
+        text.reserveCapacity(24)
+        func digits(_ value: Int32, _ width: Int) {
+            let string = String(value)
+            for _ in string.count..<width { text += "0" }
+            text += string
+        }
+        digits(parts.tm_year + 1900, 4)
+        text += "-"
+        digits(parts.tm_mon + 1, 2)
+        text += "-"
+        digits(parts.tm_mday, 2)
+        text += "T"
+        digits(parts.tm_hour, 2)
+        text += ":"
+        digits(parts.tm_min, 2)
+        text += ":"
+        digits(parts.tm_sec, 2)
+        text += "."
+        digits(Int32(milliseconds), 3)
+        text += "Z"
+        return text
     }
 }
 
