@@ -65,7 +65,8 @@ struct MonitorTests {
             try await feed.send(Self.frame(.inbound, .continuation, length: 50), at: Double(10 + second) + 0.7)
         }
         try await feed.send(Self.frame(.outbound, .text, length: 10), at: 19.9)
-        let snapshot = await feed.monitor.collect()
+        // Read as of a fixed instant: a slow machine must not move the windows.
+        let snapshot = await feed.monitor.collect(now: feed.start + 20.5)
         let row = try #require(snapshot.sessions.first)
         #expect(row.messagesIn == 20)
         #expect(row.bytesIn == 2000)
@@ -163,7 +164,7 @@ struct MonitorTests {
         let core = try ClientConnection(url: try WebSocketURL(parsing: "ws://example.com/"))
         try await feed.send(.connecting(attempt: 2, request: core.request), at: 19.5, connection: 2)
         feed.monitor.watch(7)
-        let snapshot = await feed.monitor.collect()
+        let snapshot = await feed.monitor.collect(now: feed.start + 20.5)
         #expect(snapshot.totals.rejectionStatuses == [503: 1])
         #expect(snapshot.totals.reconnectsPerSecond == 0.1)
         let history = try #require(snapshot.detail?.reconnectHistory)

@@ -74,9 +74,8 @@ public final class Monitor: Sendable {
         Self.merge(self.allShards.map(\.latest), now: now)
     }
 
-    /// A fresh snapshot, gathered on every loop.
-    public func collect() async -> MonitorSnapshot {
-        let now = Date().timeIntervalSince1970
+    /// A fresh snapshot as of `now` (seconds since 1970), gathered on every loop.
+    public func collect(now: Double = Date().timeIntervalSince1970) async -> MonitorSnapshot {
         let watched = self.watched
         var parts: [ShardSnapshot] = []
         for shard in self.allShards {

@@ -1,2 +1,0 @@
-/// The dashboard: renders monitor snapshots with ncursesw. See README.md.
-enum DashboardPlaceholder {}
