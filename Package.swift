@@ -55,27 +55,38 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Finding a key's line in a TOML text, for error messages (config files, themes).
+        .target(name: "WSMonTOML"),
         // ncursesw, with a C shim for its global variables.
         .systemLibrary(
             name: "CNcursesw",
             path: "Sources/CNcursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        // Puts the terminal back when the process crashes while the dashboard owns it.
+        .target(name: "CTerminalGuard"),
         // Dashboard: renders monitor snapshots with ncursesw; reads snapshots only.
         .target(
             name: "WSMonDashboard",
             dependencies: [
                 "WSMonMonitor",
                 "CNcursesw",
+                "CTerminalGuard",
+                "WSMonTOML",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            // The theme files of `themes/` (a link), compiled in so the binary needs no files.
+            resources: [.embedInCode("themes")]
         ),
         // The wsmon command: arguments, config files, JSON Lines, demo and lab wiring.
         .target(
             name: "WSMonCommand",
             dependencies: [
                 "WSMonMonitor",
+                "WSMonDashboard",
                 "WSMonLab",
+                "WSMonTOML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -126,7 +137,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WSMonDashboardTests",
-            dependencies: ["WSMonDashboard", "WSMonMonitor"]
+            dependencies: ["WSMonDashboard", "WSMonMonitor", "WSMonCore", "WSMonClient"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "WSMonCommandTests",

@@ -1,9 +1,9 @@
 /// Finds the line of a key in a TOML text, for error messages: TOMLKit reports lines for
 /// syntax errors only.
-struct KeyLocator {
+public struct KeyLocator {
     private let lines: [Substring]
 
-    init(text: String) {
+    public init(text: String) {
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     }
 
@@ -13,6 +13,7 @@ struct KeyLocator {
 
     private static func defines(_ line: Substring, key: String) -> Bool {
         let trimmed = line.trimmingPrefix(while: { $0 == " " || $0 == "\t" })
+        if trimmed.hasPrefix("#") { return false }
         for candidate in [key, "\"\(key)\"", "'\(key)'"] where trimmed.hasPrefix(candidate) {
             let rest = trimmed.dropFirst(candidate.count).trimmingPrefix(while: { $0 == " " || $0 == "\t" })
             if rest.hasPrefix("=") || rest.hasPrefix(".") { return true }
@@ -23,21 +24,23 @@ struct KeyLocator {
                 || trimmed.contains(" \(key)="))
     }
 
-    /// 1-based line of a key outside any table, or of a `[key]`/`[[key]]` header.
-    func line(ofTopLevel key: String) -> Int? {
+    /// 1-based line of a key outside any table, or of a `[key]`/`[[key]]` header or a
+    /// `[key.sub]` table header anywhere in the text.
+    public func line(ofTopLevel key: String) -> Int? {
+        var beforeAnyTable = true
         for (index, line) in self.lines.enumerated() {
             let trimmed = line.trimmingPrefix(while: { $0 == " " || $0 == "\t" })
             if trimmed.hasPrefix("[\(key)]") || trimmed.hasPrefix("[[\(key)]]") || trimmed.hasPrefix("[\(key).") {
                 return index + 1
             }
-            if Self.isHeader(line) { break }
-            if Self.defines(line, key: key) { return index + 1 }
+            if Self.isHeader(line) { beforeAnyTable = false }
+            if beforeAnyTable && Self.defines(line, key: key) { return index + 1 }
         }
         return nil
     }
 
     /// The line of the `index`-th (0-based) `[[session]]` header.
-    func line(ofSession index: Int) -> Int? {
+    public func line(ofSession index: Int) -> Int? {
         var seen = -1
         for (number, line) in self.lines.enumerated()
         where line.trimmingPrefix(while: { $0 == " " || $0 == "\t" }).hasPrefix("[[session]]") {
@@ -49,7 +52,7 @@ struct KeyLocator {
 
     /// The line of `key` in the `index`-th session (its nested tables included), else in
     /// `[defaults]`.
-    func line(of key: String, inSession index: Int) -> Int? {
+    public func line(of key: String, inSession index: Int) -> Int? {
         if let start = self.line(ofSession: index) {
             for number in start..<self.lines.count {
                 let line = self.lines[number]
@@ -61,7 +64,7 @@ struct KeyLocator {
     }
 
     /// The line of `key` in `[table]` (its nested tables included).
-    func line(of key: String, inTable table: String) -> Int? {
+    public func line(of key: String, inTable table: String) -> Int? {
         guard
             let start = self.lines.firstIndex(where: {
                 $0.trimmingPrefix(while: { $0 == " " }).hasPrefix("[\(table)]")
@@ -74,13 +77,5 @@ struct KeyLocator {
             if Self.defines(line, key: key) { return number + 1 }
         }
         return nil
-    }
-
-    /// The line of `key` in the section a reader is reading.
-    func line(of key: String, in section: SettingsReader.Section) -> Int? {
-        switch section {
-        case .defaults: return self.line(of: key, inTable: "defaults")
-        case .session(let index): return self.line(of: key, inSession: index)
-        }
     }
 }

@@ -3,8 +3,8 @@ import NIOPosix
 import Testing
 import WSMonClient
 import WSMonCore
-import WSMonTestSupport
 import WSMonLab
+import WSMonTestSupport
 
 @testable import WSMonClient
 

@@ -173,3 +173,41 @@ struct MonitorTests {
         #expect(snapshot.sessions.first?.consecutiveFailures == 1)
     }
 }
+
+@Suite("Monitor: the watched session's messages")
+struct WatchedMessagesTests {
+    @Test func onlyTheWatchedSessionKeepsMessagesLinkedToTheirFrames() async throws {
+        let monitor = Monitor(frameLogCapacity: 4)
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let url = try WebSocketURL(parsing: "ws://example.com/")
+        let watchedSink = monitor.register(id: 1, options: SessionOptions(url: url), on: loop)
+        let otherSink = monitor.register(id: 2, options: SessionOptions(url: url), on: loop)
+        monitor.watch(1)
+        for index in 0..<6 {
+            for (id, sink) in [(1, watchedSink), (2, otherSink)] {
+                let text = #"{"n":\#(index)}"#
+                let frame = FrameRecord(direction: .inbound, opcode: .text, fin: true, masked: false, length: 7)
+                for kind: SessionEvent.Kind in [.connection(.frame(frame)), .connection(.text(text))] {
+                    let event = SessionEvent(time: Date(), session: id, connection: 1, kind: kind)
+                    try await loop.submit { sink(event) }.get()
+                }
+            }
+        }
+        try await loop.submit {
+            otherSink(SessionEvent(time: Date(), session: 2, connection: 1, kind: .commandRefused(.notOpenYet)))
+        }.get()
+        let detail = try #require(await monitor.collect().detail)
+        #expect(detail.messages.map(\.content) == (0..<6).map { .text(#"{"n":\#($0)}"#) })
+        #expect(detail.messages.map(\.frameNumber) == Array(0..<6))
+        // The ring kept frames 2–5; message 5 is the last frame's.
+        #expect(detail.framesOverflowed + detail.frames.count - 1 == detail.messages.last?.frameNumber)
+
+        monitor.watch(2)
+        let other = try #require(await monitor.collect().detail)
+        #expect(other.summary.id == 2)
+        #expect(other.messages.isEmpty, "messages are kept only from when a session is watched")
+        #expect(other.refusedCommands.map(\.reason) == [UsageError.notOpenYet.description])
+        monitor.watch(1)
+        #expect(try #require(await monitor.collect().detail).messages.isEmpty, "unwatching released the log")
+    }
+}

@@ -161,7 +161,7 @@ struct SessionFlags: ParsableArguments {
     }
 
     private static func message(_ text: String) throws -> OutgoingMessageArgument {
-        guard let message = ValueParsing.message(text) else {
+        guard let message = OutgoingMessage(parsing: text) else {
             throw ValidationError("\(text.debugDescription): hex: must be followed by pairs of hex digits")
         }
         return message

@@ -2,6 +2,7 @@ import Foundation
 import TOMLKit
 import WSMonClient
 import WSMonCore
+import WSMonTOML
 
 /// A config file: named sessions in TOML, with shared `[defaults]`.
 ///

@@ -1,6 +1,7 @@
 import TOMLKit
 import WSMonClient
 import WSMonCore
+import WSMonTOML
 
 /// Reads one table of a config file (`[defaults]` or a `[[session]]`) into settings,
 /// checking every key's type and value.
@@ -158,7 +159,7 @@ struct SettingsReader {
     }
 
     private func message(_ text: String, _ key: String) throws(ConfigError) -> OutgoingMessage {
-        guard let message = ValueParsing.message(text) else {
+        guard let message = OutgoingMessage(parsing: text) else {
             throw self.error(key, "bad hex: message \(text.debugDescription)")
         }
         return message

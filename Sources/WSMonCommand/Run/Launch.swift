@@ -3,29 +3,44 @@ import Foundation
 import NIOCore
 import NIOPosix
 import WSMonClient
+import WSMonDashboard
 
-/// Starting a run, shared by the commands.
+/// Starting a run, shared by the commands: the dashboard, or JSON Lines with --headless.
 enum Launch {
     /// Runs `specs` until the run ends; returns the exit status as an `ExitCode` to throw.
     static func run(
         _ specs: [SessionSpec],
         flags: RunFlags,
-        beforeStart: (Runner) -> Void = { _ in },
         afterStart: @Sendable (Runner, [Session]) async -> Void = { _, _ in }
     ) async throws -> ExitCode {
-        // Until the dashboard is wired in, every run is headless.
-        var flags = flags
-        flags.headless = true
+        let environment = ProcessInfo.processInfo.environment
+        var themes: ThemeCatalog?
+        if !flags.headless {
+            do { themes = try ThemeCatalog.resolve(option: flags.theme, environment: environment) } catch {
+                return self.usageFailure(error.description)
+            }
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let runner: Runner
         do { runner = try Runner(flags: flags, group: group) } catch {
             try? await group.shutdownGracefully()
             return self.usageFailure("\(error)")
         }
-        beforeStart(runner)
+        var dashboard: Dashboard?
+        if let themes {
+            let board = Dashboard(monitor: runner.monitor, themes: themes.themes, initialTheme: themes.initialIndex) {
+                request in runner.carryOut(request)
+            }
+            do { try board.start(environment: environment) } catch {
+                try? await group.shutdownGracefully()
+                return self.usageFailure(error.description)
+            }
+            dashboard = board
+        }
         let sessions = runner.start(specs)
         await afterStart(runner, sessions)
-        let status = await runner.wait()
+        let status = await runner.wait(staysWhenAllStop: dashboard != nil)
+        await dashboard?.stop()
         try? await group.shutdownGracefully()
         return ExitCode(status.rawValue)
     }

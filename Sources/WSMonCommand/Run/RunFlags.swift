@@ -36,6 +36,15 @@ struct RunFlags: ParsableArguments {
     @Option(name: .customLong("frame-log"), help: "Frames kept per session for the frame log.")
     var frameLog = 500
 
+    @Option(
+        help: ArgumentHelp(
+            "Dashboard theme: default, light, high-contrast, monochrome, a name in ~/.config/wsmon/themes, or a .toml file (NO_COLOR: monochrome).",
+            valueName: "name|path"
+        ),
+        completion: .file(extensions: ["toml"])
+    )
+    var theme: String?
+
     mutating func validate() throws {
         let code = CloseCode(self.closeCode)
         guard code.isValidOnTheWire else {

@@ -5,6 +5,7 @@ import NIOPosix
 import Synchronization
 import WSMonClient
 import WSMonCore
+import WSMonDashboard
 import WSMonMonitor
 
 /// Runs sessions: starts them with the monitor and the JSON Lines output attached, ends
@@ -26,7 +27,8 @@ final class Runner: Sendable {
     private let encoder: EventLine
     private let tally = Mutex(OutcomeTally())
     private let shuttingDown = Atomic<Bool>(false)
-    private let stoppedCount = Atomic<Int>(0)
+    /// Sessions that have stopped (a dashboard's reconnect can start one again).
+    private let stopped = Mutex<Set<Int>>([])
     private let sessions = Mutex<[Session]>([])
     private let triggers: AsyncStream<Trigger>
     private let triggerContinuation: AsyncStream<Trigger>.Continuation
@@ -74,10 +76,35 @@ final class Runner: Sendable {
             if let writer = self.writer, let line = self.encoder.encode(event, name: name) { writer.write(line) }
             let shuttingDown = self.shuttingDown.load(ordering: .relaxed)
             self.tally.withLock { $0.observe(event, shuttingDown: shuttingDown) }
-            if case .stopped = event.kind {
-                let stopped = self.stoppedCount.add(1, ordering: .relaxed).newValue
-                if stopped == self.sessions.withLock({ $0.count }) { self.trigger(.allStopped) }
+            switch event.kind {
+            case .stopped:
+                let count = self.stopped.withLock { stopped in
+                    stopped.insert(id)
+                    return stopped.count
+                }
+                if count == self.sessions.withLock({ $0.count }) { self.trigger(.allStopped) }
+            case .connecting:
+                _ = self.stopped.withLock { $0.remove(id) }
+            default:
+                break
             }
+        }
+    }
+
+    /// Carries out what the dashboard asks: a command to one session, or quitting (the
+    /// first time gracefully, like Ctrl-C; the second time at once).
+    func carryOut(_ request: DashboardRequest) {
+        // Ids count from 1 in the order sessions were created.
+        func session(_ id: Int) -> Session? {
+            self.sessions.withLock { sessions in sessions.indices.contains(id - 1) ? sessions[id - 1] : nil }
+        }
+        switch request {
+        case .send(let id, let message): session(id)?.send(message)
+        case .close(let id, let code, let reason): session(id)?.close(code: code, reason: reason)
+        case .ping(let id): session(id)?.ping()
+        case .reconnect(let id): session(id)?.reconnectNow()
+        case .drop(let id): session(id)?.dropConnection()
+        case .quit: self.trigger(.interrupt)
         }
     }
 
@@ -88,8 +115,10 @@ final class Runner: Sendable {
     /// Waits for the run to end (see `Trigger`) and returns its exit status. `--close-after`
     /// closes sessions with the chosen code and reason; --duration and the first interrupt
     /// close them with 1001; a second interrupt, or sessions that outlast their close
-    /// timeouts, end the run at once.
-    func wait() async -> ExitStatus {
+    /// timeouts, end the run at once. With `staysWhenAllStop` (the dashboard, where people
+    /// inspect what happened) the run goes on when every session has stopped by itself,
+    /// until the user quits.
+    func wait(staysWhenAllStop: Bool = false) async -> ExitStatus {
         self.scheduleTimers()
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] in self.trigger(.interrupt) }
         defer { signals.cancel() }
@@ -98,6 +127,7 @@ final class Runner: Sendable {
         loop: for await trigger in self.triggers {
             switch trigger {
             case .allStopped:
+                if staysWhenAllStop && !self.shuttingDown.load(ordering: .relaxed) { continue }
                 break loop
             case .closeAfter:
                 self.closeAll(code: CloseCode(self.flags.closeCode), reason: self.flags.closeReason)
@@ -138,7 +168,9 @@ final class Runner: Sendable {
     /// latest, after the longest close timeout and grace and one more second.
     func closeAll(code: CloseCode, reason: String) {
         self.shuttingDown.store(true, ordering: .relaxed)
-        for session in self.sessions.withLock({ $0 }) { session.close(code: code, reason: reason) }
+        let sessions = self.sessions.withLock { $0 }
+        for session in sessions { session.close(code: code, reason: reason) }
+        if self.stopped.withLock({ $0.count }) == sessions.count { self.trigger(.allStopped) }
         let limit = self.longestCloseTimeout.withLock { $0 } + .seconds(1)
         Task { [self] in
             try? await Task.sleep(for: limit)

@@ -9,9 +9,15 @@ import WSMonClient
 /// readers get immutable snapshots.
 public final class Monitor: Sendable {
     public let frameLogCapacity: Int
-    private let shards = Mutex<[ObjectIdentifier: Shard]>([:])
-    private let watchedSession = Atomic<Int>(0)
-    private let publishing = Mutex<[RepeatedTask]>([])
+    private let registry = Mutex(Registry())
+    private let watchedSession = WatchedSession()
+
+    /// The shards and, while publishing, how often they publish and the tasks doing it.
+    private struct Registry {
+        var shards: [ObjectIdentifier: Shard] = [:]
+        var publishInterval: TimeAmount?
+        var publishingTasks: [RepeatedTask] = []
+    }
 
     public init(frameLogCapacity: Int = 500) {
         self.frameLogCapacity = frameLogCapacity
@@ -37,36 +43,43 @@ public final class Monitor: Sendable {
     }
 
     private func shard(for eventLoop: any EventLoop) -> Shard {
-        self.shards.withLock { shards in
+        self.registry.withLock { registry in
             let key = ObjectIdentifier(eventLoop)
-            if let shard = shards[key] { return shard }
-            let shard = Shard(eventLoop: eventLoop)
-            shards[key] = shard
+            if let shard = registry.shards[key] { return shard }
+            let shard = Shard(eventLoop: eventLoop, watched: self.watchedSession)
+            registry.shards[key] = shard
+            if let interval = registry.publishInterval {
+                registry.publishingTasks.append(self.schedulePublishing(of: shard, every: interval))
+            }
             return shard
         }
     }
 
-    private var allShards: [Shard] { self.shards.withLock { Array($0.values) } }
+    private var allShards: [Shard] { self.registry.withLock { Array($0.shards.values) } }
 
-    /// Which session's detail snapshots include (nil: none).
+    /// Which session's detail snapshots include (nil: none). The watched session also
+    /// keeps its received messages whole, for the frame log.
     public func watch(_ id: Int?) {
-        self.watchedSession.store(id ?? 0, ordering: .relaxed)
+        self.watchedSession.id = id
     }
 
-    private var watched: Int? {
-        let id = self.watchedSession.load(ordering: .relaxed)
-        return id == 0 ? nil : id
-    }
+    private var watched: Int? { self.watchedSession.id }
 
-    /// Publishes a snapshot from every loop every `interval` (for a dashboard's refresh);
-    /// `latest()` then reads them without asking any loop.
+    /// Publishes a snapshot from every loop every `interval` (for a dashboard's refresh),
+    /// loops of sessions registered later included; `latest()` then reads them without
+    /// asking any loop.
     public func startPublishing(every interval: TimeAmount) {
-        let tasks = self.allShards.map { shard in
-            shard.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { [self] _ in
-                shard.publish(now: Date().timeIntervalSince1970, watched: self.watched)
-            }
+        self.registry.withLock { registry in
+            guard registry.publishInterval == nil else { return }
+            registry.publishInterval = interval
+            registry.publishingTasks = registry.shards.values.map { self.schedulePublishing(of: $0, every: interval) }
         }
-        self.publishing.withLock { $0.append(contentsOf: tasks) }
+    }
+
+    private func schedulePublishing(of shard: Shard, every interval: TimeAmount) -> RepeatedTask {
+        shard.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { [self] _ in
+            shard.publish(now: Date().timeIntervalSince1970, watched: self.watched)
+        }
     }
 
     /// The most recently published state.
@@ -122,11 +135,27 @@ public final class Monitor: Sendable {
 
     /// Stops publishing.
     public func stopPublishing() {
-        let tasks = self.publishing.withLock { tasks in
-            defer { tasks = [] }
-            return tasks
+        let tasks = self.registry.withLock { registry in
+            defer {
+                registry.publishInterval = nil
+                registry.publishingTasks = []
+            }
+            return registry.publishingTasks
         }
         for task in tasks { task.cancel() }
+    }
+}
+
+/// Which session is watched, shared by the monitor and its shards.
+final class WatchedSession: Sendable {
+    private let storage = Atomic<Int>(0)
+
+    var id: Int? {
+        get {
+            let id = self.storage.load(ordering: .relaxed)
+            return id == 0 ? nil : id
+        }
+        set { self.storage.store(newValue ?? 0, ordering: .relaxed) }
     }
 }
 

@@ -9,6 +9,9 @@ final class Shard: @unchecked Sendable {
     static let historySeconds = 60
 
     let eventLoop: any EventLoop
+    private let watched: WatchedSession
+    /// The tracker keeping a message log, if any: the watched session's.
+    private var messageLogOwner: SessionTracker?
     private var trackers: [SessionTracker] = []
     private var trackersByID: [Int: SessionTracker] = [:]
     private var closeCodes: [UInt16: Int] = [:]
@@ -19,8 +22,9 @@ final class Shard: @unchecked Sendable {
     )
     private let published = Mutex(ShardSnapshot())
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, watched: WatchedSession) {
         self.eventLoop = eventLoop
+        self.watched = watched
     }
 
     func add(_ tracker: SessionTracker) {
@@ -32,6 +36,12 @@ final class Shard: @unchecked Sendable {
     func apply(_ event: SessionEvent, to tracker: SessionTracker) {
         var tally = EventTally()
         tracker.apply(event, tally: &tally)
+        switch event.kind {
+        case .connection(.text), .connection(.binary):
+            if tracker.id == self.watched.id { self.keepMessage(event, in: tracker) }
+        default:
+            break
+        }
         if let code = tally.closeCode { self.closeCodes[code, default: 0] += 1 }
         if let status = tally.rejectionStatus { self.rejectionStatuses[status, default: 0] += 1 }
         guard tally.messages > 0 || tally.bytes > 0 || tally.reconnectAttempts > 0 else { return }
@@ -43,9 +53,21 @@ final class Shard: @unchecked Sendable {
         self.history[index].reconnects += tally.reconnectAttempts
     }
 
+    private func keepMessage(_ event: SessionEvent, in tracker: SessionTracker) {
+        if self.messageLogOwner !== tracker {
+            self.messageLogOwner?.forgetMessages()
+            self.messageLogOwner = tracker
+        }
+        tracker.logMessage(event)
+    }
+
     /// Builds a snapshot of this loop's sessions (on the loop).
     func makeSnapshot(now: Double, watched: Int?) -> ShardSnapshot {
-        ShardSnapshot(
+        if let owner = self.messageLogOwner, owner.id != watched {
+            owner.forgetMessages()
+            self.messageLogOwner = nil
+        }
+        return ShardSnapshot(
             rows: self.trackers.map { $0.row(now: now) },
             closeCodes: self.closeCodes,
             rejectionStatuses: self.rejectionStatuses,

@@ -31,6 +31,9 @@ public struct FrameRing: Sendable {
 
     public var count: Int { self.storage.count }
 
+    /// Every entry ever appended, overwritten ones included: the next entry's number.
+    public var appended: Int { self.overflowed + self.storage.count }
+
     public mutating func append(_ entry: FrameLogEntry) {
         if self.storage.count < self.capacity {
             if self.storage.count == self.storage.capacity {

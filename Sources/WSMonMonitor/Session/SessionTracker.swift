@@ -6,6 +6,7 @@ import WSMonCore
 final class SessionTracker {
     static let closeTimelineLimit = 8
     static let reconnectHistoryLimit = 64
+    static let refusedCommandLimit = 8
 
     private(set) var summary: SessionSummary
     private var openedAt: Double?
@@ -16,7 +17,11 @@ final class SessionTracker {
     private var finishedTimelines: [CloseTimeline] = []
     private var currentTimeline: CloseTimeline?
     private var reconnectHistory: [ReconnectEntry] = []
+    private var refusedCommands: [RefusedCommand] = []
+    /// Kept only while the session is watched (see `Shard`).
+    private var messageLog: MessageLog?
     private let closeTimeout: Double
+    private let transportCloseGrace: Double
 
     init(id: Int, options: SessionOptions, frameLogCapacity: Int, now: Double) {
         self.summary = SessionSummary(
@@ -30,6 +35,26 @@ final class SessionTracker {
         self.summary.insecure = options.tls.insecure
         self.frames = FrameRing(capacity: frameLogCapacity)
         self.closeTimeout = options.closeTimeout.seconds
+        self.transportCloseGrace = options.transportCloseGrace.seconds
+    }
+
+    var id: Int { self.summary.id }
+
+    /// Keeps a received message whole, for the watched session's detail.
+    func logMessage(_ event: SessionEvent) {
+        guard case .connection(let message) = event.kind else { return }
+        if self.messageLog == nil { self.messageLog = MessageLog() }
+        // The frame that completed the message was logged just before it.
+        self.messageLog?.append(
+            message,
+            time: event.time.timeIntervalSince1970,
+            connection: event.connection,
+            frameNumber: self.frames.appended - 1
+        )
+    }
+
+    func forgetMessages() {
+        self.messageLog = nil
     }
 
     /// Applies one event; `tally` gets the process-wide counts it implies.
@@ -101,7 +126,10 @@ final class SessionTracker {
         case .stopped(let reason):
             self.summary.stopReason = reason.description
             self.remember(.stopped(reason.description), connection: event.connection, at: time)
-        case .commandRefused, .eventsDropped:
+        case .commandRefused(let error):
+            if self.refusedCommands.count == Self.refusedCommandLimit { self.refusedCommands.removeFirst() }
+            self.refusedCommands.append(RefusedCommand(time: time, reason: error.description))
+        case .eventsDropped:
             break
         }
     }
@@ -206,7 +234,10 @@ final class SessionTracker {
             response: self.response,
             closeTimelines: self.finishedTimelines + (self.currentTimeline.map { [$0] } ?? []),
             reconnectHistory: self.reconnectHistory,
-            closeTimeout: self.closeTimeout
+            closeTimeout: self.closeTimeout,
+            transportCloseGrace: self.transportCloseGrace,
+            messages: self.messageLog?.recent ?? [],
+            refusedCommands: self.refusedCommands
         )
     }
 }

@@ -14,4 +14,22 @@ public struct SessionDetail: Hashable, Sendable {
     public var reconnectHistory: [ReconnectEntry]
     /// The session's close timeout, to count down while a handshake is stuck (seconds).
     public var closeTimeout: Double
+    /// How long the server gets to close TCP after both Close frames (seconds).
+    public var transportCloseGrace: Double
+    /// Messages received while this session was watched, oldest first.
+    public var messages: [MessageLogEntry]
+    /// Sends, pings and closes that could not be done, with their times, oldest first.
+    public var refusedCommands: [RefusedCommand]
+}
+
+/// A command the user gave that the session refused, and why.
+public struct RefusedCommand: Hashable, Sendable {
+    /// Seconds since 1970.
+    public var time: Double
+    public var reason: String
+
+    public init(time: Double, reason: String) {
+        self.time = time
+        self.reason = reason
+    }
 }

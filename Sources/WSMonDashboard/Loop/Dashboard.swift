@@ -1,0 +1,140 @@
+import Foundation
+import NIOCore
+import Synchronization
+import WSMonMonitor
+
+/// The running dashboard: a thread of its own that reads keys, takes the monitor's
+/// published snapshot about ten times a second, and repaints what changed. It never waits
+/// on a session and never touches one: what the user asks for goes to `requests`.
+public final class Dashboard: Sendable {
+    public static let refreshInterval = 0.1
+
+    private let monitor: Monitor
+    private let themes: [Theme]
+    private let initialTheme: Int
+    private let requests: @Sendable (DashboardRequest) -> Void
+    private let stopRequested = Atomic<Bool>(false)
+    private let finished = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    public init(
+        monitor: Monitor,
+        themes: [Theme],
+        initialTheme: Int,
+        requests: @escaping @Sendable (DashboardRequest) -> Void
+    ) {
+        self.monitor = monitor
+        self.themes = themes
+        self.initialTheme = initialTheme
+        self.requests = requests
+    }
+
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Takes over the terminal and starts drawing; throws when there is no usable terminal.
+    public func start(environment: [String: String] = ProcessInfo.processInfo.environment) throws(StartError) {
+        let terminal: NcursesTerminal
+        do { terminal = try NcursesTerminal(environment: environment) } catch {
+            throw StartError(description: error.description)
+        }
+        self.monitor.startPublishing(every: .milliseconds(Int64(Self.refreshInterval * 1000)))
+        let box = TerminalBox(terminal: terminal)
+        let thread = Thread { [self] in
+            self.run(on: box.terminal)
+            box.terminal.close()
+            self.monitor.stopPublishing()
+            let waiter = self.finished.withLock { state in
+                state.done = true
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+        thread.name = "wsmon dashboard"
+        thread.start()
+    }
+
+    /// Stops drawing and gives the terminal back; returns once it is restored.
+    public func stop() async {
+        self.stopRequested.store(true, ordering: .relaxed)
+        await withCheckedContinuation { continuation in
+            let done = self.finished.withLock { state in
+                if !state.done { state.waiter = continuation }
+                return state.done
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func run(on terminal: NcursesTerminal) {
+        let size = terminal.size
+        var model = DashboardModel(
+            snapshot: self.monitor.latest(),
+            width: size.width,
+            height: size.height,
+            themeNames: self.themes.map(\.name),
+            themeIndex: self.initialTheme
+        )
+        let clock = ClockFormat(utcOffsetSeconds: Self.localUTCOffset())
+        var painter = ScreenPainter()
+        var themeIndex = model.themeIndex
+        terminal.use(self.themes[themeIndex])
+        var watched: Int?? = .none
+        var nextRefresh = Self.now()
+        while !self.stopRequested.load(ordering: .relaxed) {
+            let wait = Int(max(0, nextRefresh - Self.now()) * 1000)
+            var needsDrawing = false
+            var input = terminal.read(waitingUpTo: wait)
+            // Take every key already typed before drawing, so held keys do not lag.
+            while let current = input {
+                needsDrawing = true
+                switch current {
+                case .key(let key):
+                    for request in model.handle(key) { self.requests(request) }
+                case .resize(let width, let height):
+                    model.resize(width: width, height: height)
+                case .redraw:
+                    painter.invalidate()
+                }
+                input = terminal.read(waitingUpTo: 0)
+            }
+            if Self.now() >= nextRefresh {
+                model.update(self.monitor.latest())
+                nextRefresh = Self.now() + Self.refreshInterval
+                needsDrawing = true
+            }
+            if watched != .some(model.selectedID) {
+                watched = .some(model.selectedID)
+                self.monitor.watch(model.selectedID)
+            }
+            if model.themeIndex != themeIndex {
+                themeIndex = model.themeIndex
+                terminal.use(self.themes[themeIndex])
+                painter.invalidate()
+            }
+            guard needsDrawing else { continue }
+            let started = Self.now()
+            painter.paint(DashboardView.render(model, clock: clock), on: terminal)
+            model.drawStats.record(seconds: Self.now() - started)
+        }
+    }
+
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    private static func localUTCOffset() -> Int {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return parts.tm_gmtoff
+    }
+}
+
+/// Hands the terminal, created on the caller's thread, to the dashboard's thread, which
+/// is then its only user.
+private struct TerminalBox: @unchecked Sendable {
+    let terminal: NcursesTerminal
+}

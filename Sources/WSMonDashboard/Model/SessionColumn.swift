@@ -1,0 +1,93 @@
+import WSMonClient
+import WSMonMonitor
+
+/// A column of the sessions table: its title, how wide it is, when it is left out on a
+/// narrow terminal, and how it sorts.
+public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
+    case id, name, url, state, uptime, messagesIn, messagesOut, rateIn, rateOut, lastClose, reconnects, rtt
+
+    public var title: String {
+        switch self {
+        case .id: return "#"
+        case .name: return "Name"
+        case .url: return "URL"
+        case .state: return "State"
+        case .uptime: return "Up"
+        case .messagesIn: return "In"
+        case .messagesOut: return "Out"
+        case .rateIn: return "In/s"
+        case .rateOut: return "Out/s"
+        case .lastClose: return "Last close / error"
+        case .reconnects: return "Rc"
+        case .rtt: return "RTT"
+        }
+    }
+
+    /// Columns of fixed width; the others share what is left.
+    var fixedWidth: Int? {
+        switch self {
+        case .id: return nil
+        case .name, .url, .lastClose: return nil
+        case .state: return 14
+        case .uptime: return 7
+        case .messagesIn, .messagesOut: return 6
+        case .rateIn, .rateOut: return 6
+        case .reconnects: return 3
+        case .rtt: return 6
+        }
+    }
+
+    var isRightAligned: Bool {
+        switch self {
+        case .id, .uptime, .messagesIn, .messagesOut, .rateIn, .rateOut, .reconnects, .rtt: return true
+        case .name, .url, .state, .lastClose: return false
+        }
+    }
+
+    /// Left out first when the terminal is narrow (higher goes first; 0 never).
+    var dropOrder: Int {
+        switch self {
+        case .url: return 6
+        case .rateOut: return 5
+        case .messagesOut: return 4
+        case .rtt: return 3
+        case .uptime: return 2
+        case .reconnects: return 1
+        default: return 0
+        }
+    }
+
+    /// Sorts ascending by this column; ties by id.
+    func areInIncreasingOrder(_ lhs: SessionSummary, _ rhs: SessionSummary) -> Bool {
+        func compare<T: Comparable>(_ key: (SessionSummary) -> T) -> Bool {
+            let left = key(lhs)
+            let right = key(rhs)
+            return left == right ? lhs.id < rhs.id : left < right
+        }
+        switch self {
+        case .id: return lhs.id < rhs.id
+        case .name: return compare { $0.name }
+        case .url: return compare { $0.url }
+        case .state: return compare { SessionState.allCases.firstIndex(of: $0.state)! }
+        case .uptime: return compare { $0.uptime ?? -1 }
+        case .messagesIn: return compare { $0.messagesIn }
+        case .messagesOut: return compare { $0.messagesOut }
+        case .rateIn: return compare { $0.rates1s.messagesIn }
+        case .rateOut: return compare { $0.rates1s.messagesOut }
+        case .lastClose: return compare { Int($0.lastCloseCode ?? 0) }
+        case .reconnects: return compare { $0.reconnects }
+        case .rtt: return compare { $0.rtt ?? -1 }
+        }
+    }
+}
+
+/// Which column the table is sorted by, and which way.
+public struct SortOrder: Hashable, Sendable {
+    public var column: SessionColumn = .id
+    public var descending = false
+
+    public init(column: SessionColumn = .id, descending: Bool = false) {
+        self.column = column
+        self.descending = descending
+    }
+}

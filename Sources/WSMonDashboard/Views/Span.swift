@@ -1,0 +1,65 @@
+/// A run of text in one role; `isPeerText` marks text that came from a peer (or from
+/// anywhere not ours) and is drawn through `SafeText`.
+struct Span: Sendable {
+    var text: String
+    var role: Role
+    var isPeerText = false
+
+    init(_ text: String, _ role: Role = .text, peer: Bool = false) {
+        self.text = text
+        self.role = role
+        self.isPeerText = peer
+    }
+
+    var width: Int { DisplayWidth.of(self.isPeerText ? SafeText.escaped(self.text) : self.text) }
+}
+
+extension CellGrid {
+    /// Draws spans one after another from `x`, stopping at `limit`; returns the next column.
+    @discardableResult
+    mutating func draw(_ spans: [Span], x: Int, y: Int, limit: Int? = nil, selected: Bool = false) -> Int {
+        var column = x
+        for span in spans {
+            let style = CellStyle(span.role, selected: selected)
+            column =
+                span.isPeerText
+                ? self.put(peer: span.text, x: column, y: y, style: style, limit: limit)
+                : self.put(span.text, x: column, y: y, style: style, limit: limit)
+        }
+        return column
+    }
+
+    /// Draws `text` in exactly `width` columns: cut with "…" when longer, padded when
+    /// shorter, on the left or right.
+    mutating func drawField(
+        _ text: String,
+        x: Int,
+        y: Int,
+        width: Int,
+        role: Role,
+        selected: Bool,
+        rightAligned: Bool = false,
+        peer: Bool = false
+    ) {
+        guard width > 0 else { return }
+        let style = CellStyle(role, selected: selected)
+        self.fill(x: x, y: y, width: width, style: CellStyle(.text, selected: selected))
+        let shown = peer ? SafeText.segments(of: text) : [SafeText.Segment(text, isEscape: false)]
+        let total = shown.reduce(0) { $0 + DisplayWidth.of($1.text) }
+        if total <= width {
+            var column = rightAligned ? x + width - total : x
+            for segment in shown {
+                let segmentStyle = segment.isEscape ? CellStyle(.escaped, selected: selected) : style
+                column = self.put(segment.text, x: column, y: y, style: segmentStyle, limit: x + width)
+            }
+            return
+        }
+        var column = x
+        for segment in shown {
+            let segmentStyle = segment.isEscape ? CellStyle(.escaped, selected: selected) : style
+            column = self.put(segment.text, x: column, y: y, style: segmentStyle, limit: x + width - 1)
+            if column >= x + width - 1 { break }
+        }
+        self.put("…", x: min(column, x + width - 1), y: y, style: CellStyle(.dim, selected: selected))
+    }
+}
