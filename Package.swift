@@ -131,6 +131,7 @@ let package = Package(
             name: "WSMonMonitorTests",
             dependencies: [
                 "WSMonMonitor",
+                "WSMonLab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -79,8 +79,8 @@ public struct CellGrid: Sendable {
         for column in start..<end { self.cells[y * self.width + column] = cell }
     }
 
-    /// Writes `text` at (x, y) without passing `limit` (default: the row's end). A wide
-    /// character that does not fit is replaced by a space. Returns the column after the text.
+    /// Writes `text` at (x, y) without passing `limit` (default: the row's end); a wide
+    /// character that would cross it is left out. Returns the column after the text.
     /// The caller makes peer text safe first (see `SafeText` and `put(peer:)`).
     @discardableResult
     public mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: CellStyle, limit: Int? = nil) -> Int {
@@ -97,11 +97,7 @@ public struct CellGrid: Sendable {
                 continue
             }
             let row = y * self.width
-            if width == 2 && column + 1 >= end {
-                self.cells[row + column] = Cell(scalar: 0x20, cluster: 0, style: styleIndex)
-                column += 1
-                break
-            }
+            if width == 2 && column + 1 >= end { break }
             self.clearWideCharacter(at: column, row: row)
             let scalars = character.unicodeScalars
             var cluster: UInt32 = 0

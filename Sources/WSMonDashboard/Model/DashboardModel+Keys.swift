@@ -17,17 +17,15 @@ extension DashboardModel {
             self.showsHelp = true
         case .up, .character("k"): self.move(by: -1)
         case .down, .character("j"): self.move(by: 1)
-        case .pageUp: self.move(by: -self.pageSize)
-        case .pageDown: self.move(by: self.pageSize)
+        case .pageUp: self.page(by: -self.pageSize)
+        case .pageDown: self.page(by: self.pageSize)
         case .home, .character("g"): self.moveToStart()
         case .end, .character("G"): self.moveToEnd()
         case .enter:
-            self.focus = self.focus == .table ? .detail : .table
-            self.keepSelectionVisible()
+            if self.focus == .table { self.focusDetail() } else { self.focusTable() }
         case .escape:
             if self.focus == .detail {
-                self.focus = .table
-                self.keepSelectionVisible()
+                self.focusTable()
             } else if !self.filter.isEmpty {
                 self.setFilter("")
             }
@@ -56,6 +54,21 @@ extension DashboardModel {
             break
         }
         return []
+    }
+
+    /// The detail pane takes most of the screen; its cursor starts on the newest frame.
+    private mutating func focusDetail() {
+        self.focus = .detail
+        self.frameCursor = nil
+        self.keepSelectionVisible()
+    }
+
+    /// Back to the table; the frame log follows the newest frame again.
+    private mutating func focusTable() {
+        self.focus = .table
+        self.frameCursor = nil
+        self.detailScroll = 0
+        self.keepSelectionVisible()
     }
 
     private var pageSize: Int {
@@ -179,6 +192,15 @@ extension DashboardModel {
         }
     }
 
+    /// A page: in the frames tab of the focused pane, of the frame inspector's content.
+    private mutating func page(by step: Int) {
+        if self.focus == .detail && self.tab == .frames {
+            self.detailScroll = max(0, self.detailScroll + step)
+        } else {
+            self.move(by: step)
+        }
+    }
+
     private mutating func moveToStart() {
         switch self.focus {
         case .table: self.moveSelection(by: -self.list.rows.count)
@@ -222,5 +244,6 @@ extension DashboardModel {
         let current = min(max(first, self.frameCursor ?? last), last)
         let next = current + step
         self.frameCursor = next > last ? nil : max(first, next)
+        self.detailScroll = 0
     }
 }

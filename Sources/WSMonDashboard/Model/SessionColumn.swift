@@ -17,7 +17,7 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         case .messagesOut: return "Out"
         case .rateIn: return "In/s"
         case .rateOut: return "Out/s"
-        case .lastClose: return "Last close / error"
+        case .lastClose: return "Last close"
         case .reconnects: return "Rc"
         case .rtt: return "RTT"
         }

@@ -27,9 +27,10 @@ enum FrameLogTab {
                 into: &grid
             )
         }
-        // Keep the cursor (or the newest frame) on the last line.
-        let bottom = cursor ?? last
-        let top = max(first, bottom - listRows.count + 1)
+        // The newest frame on the last line; a cursor mid-list, with what follows it in view.
+        let top =
+            cursor.map { max(first, min($0 - listRows.count / 2, last - listRows.count + 1)) }
+            ?? max(first, last - listRows.count + 1)
         for (offset, y) in listRows.enumerated() {
             let number = top + offset
             guard number <= last else { break }
@@ -61,10 +62,7 @@ enum FrameLogTab {
     }
 
     static func opcodeName(_ opcode: Opcode) -> String {
-        switch opcode {
-        case .continuation: return "cont"
-        default: return "\(opcode)"
-        }
+        opcode.description.lowercased()
     }
 
     /// The frame's preview: text as text (escaped), Close as code and reason, the rest hex.
@@ -81,6 +79,12 @@ enum FrameLogTab {
             ]
         case .binary:
             return [Span(HexDump.inline(bytes) + more, .dim)]
+        case .ping, .pong:
+            // Keepalive payloads are usually random bytes: text only when plainly text.
+            guard !bytes.isEmpty, bytes.allSatisfy({ (0x20..<0x7F).contains($0) }) else {
+                return [Span(HexDump.inline(bytes) + more, .dim)]
+            }
+            return [Span(String(decoding: bytes, as: UTF8.self), .text), Span(more, .dim)]
         default:
             if let text = self.text(bytes[...]) { return [Span(text, .text, peer: true), Span(more, .dim)] }
             return [Span(HexDump.inline(bytes) + more, .dim)]

@@ -14,7 +14,7 @@ enum HeaderView {
         let states = SessionState.allCases.map { state in (state, totals.sessionsByState[state] ?? 0) }
         let long = states.map { state, count in
             [
-                Span(StateLabel.symbol(state) + " \(count) ", StateLabel.role(state)),
+                Span(StateLabel.symbol(state) + "\(count) ", StateLabel.role(state)),
                 Span(StateLabel.short(state) + "  ", .title),
             ]
         }

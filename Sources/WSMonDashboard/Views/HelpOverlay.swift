@@ -4,7 +4,7 @@ import WSMonClient
 enum HelpOverlay {
     static let keys: [(String, String)] = [
         ("↑ ↓  j k", "select a session (in the detail pane: a frame, or scroll)"),
-        ("PgUp PgDn  g G", "a page up or down; first or last"),
+        ("PgUp PgDn  g G", "a page up or down (of a frame, in the inspector); first or last"),
         ("Enter  Esc", "focus the detail pane and back"),
         ("Tab  Shift-Tab", "next or previous tab: frames, close, headers, reconnects"),
         ("s", "send a message (text, or hex:0a0b… for binary)"),

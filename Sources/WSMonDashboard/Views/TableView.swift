@@ -18,9 +18,9 @@ enum TableView {
         func minimumFlexible(_ columns: [SessionColumn]) -> Int {
             columns.reduce(0) { sum, column in
                 switch column {
-                case .name: return sum + 8
-                case .url: return sum + 12
-                case .lastClose: return sum + 12
+                case .name: return sum + 12
+                case .url: return sum + 20
+                case .lastClose: return sum + 16
                 default: return sum
                 }
             }
@@ -35,11 +35,11 @@ enum TableView {
         let flexible = max(0, width - fixed)
         var widths: [SessionColumn: Int] = [:]
         if shown.contains(.url) {
-            widths[.name] = min(28, max(8, flexible * 3 / 10))
-            widths[.lastClose] = min(32, max(12, flexible * 3 / 10))
+            widths[.name] = min(32, max(12, flexible * 2 / 5))
+            widths[.lastClose] = min(36, max(16, flexible * 3 / 10))
             widths[.url] = max(0, flexible - widths[.name]! - widths[.lastClose]!)
         } else {
-            widths[.name] = min(32, max(8, flexible * 2 / 5))
+            widths[.name] = min(32, max(8, flexible / 2))
             widths[.lastClose] = max(0, flexible - widths[.name]!)
         }
         var x = 1

@@ -18,6 +18,15 @@ public struct MessageLogEntry: Hashable, Sendable {
     /// The message's full size in bytes.
     public var size: Int
     public var truncated: Bool
+
+    public init(time: Double, connection: Int, frameNumber: Int, content: Content, size: Int, truncated: Bool) {
+        self.time = time
+        self.connection = connection
+        self.frameNumber = frameNumber
+        self.content = content
+        self.size = size
+        self.truncated = truncated
+    }
 }
 
 /// The last messages of the one session being watched. Only that session keeps one, so

@@ -20,6 +20,34 @@ public struct SessionDetail: Hashable, Sendable {
     public var messages: [MessageLogEntry]
     /// Sends, pings and closes that could not be done, with their times, oldest first.
     public var refusedCommands: [RefusedCommand]
+
+    public init(
+        summary: SessionSummary,
+        frames: [FrameLogEntry],
+        framesOverflowed: Int,
+        frameLogCapacity: Int,
+        request: HeaderBlock?,
+        response: HeaderBlock?,
+        closeTimelines: [CloseTimeline],
+        reconnectHistory: [ReconnectEntry],
+        closeTimeout: Double,
+        transportCloseGrace: Double,
+        messages: [MessageLogEntry],
+        refusedCommands: [RefusedCommand]
+    ) {
+        self.summary = summary
+        self.frames = frames
+        self.framesOverflowed = framesOverflowed
+        self.frameLogCapacity = frameLogCapacity
+        self.request = request
+        self.response = response
+        self.closeTimelines = closeTimelines
+        self.reconnectHistory = reconnectHistory
+        self.closeTimeout = closeTimeout
+        self.transportCloseGrace = transportCloseGrace
+        self.messages = messages
+        self.refusedCommands = refusedCommands
+    }
 }
 
 /// A command the user gave that the session refused, and why.

@@ -1,0 +1,43 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+import WSMonClient
+import WSMonCore
+import WSMonLab
+import WSMonMonitor
+
+/// The monitor fed by a real session against the lab, as wsmon runs it.
+@Suite("Monitor with a live session")
+struct LiveSessionTests {
+    @Test func theWatchedSessionKeepsEchoedMessagesForItsFrames() async throws {
+        let lab = try await ScenarioLab.start(port: 0)
+        let monitor = Monitor()
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/echo")))
+        options.pingInterval = nil
+        monitor.watch(1)
+        let session = Session(
+            id: 1,
+            options: options,
+            eventLoop: loop,
+            sink: monitor.register(id: 1, options: options, on: loop)
+        )
+        session.start()
+        var detail: SessionDetail?
+        for attempt in 0..<100 {
+            if attempt == 10 { session.send(.text(#"{"hello":"world"}"#)) }
+            try await Task.sleep(for: .milliseconds(20))
+            detail = await monitor.collect().detail
+            if detail?.messages.isEmpty == false { break }
+        }
+        session.close()
+        let found = try #require(detail)
+        let message = try #require(found.messages.first)
+        #expect(message.content == .text(#"{"hello":"world"}"#))
+        let frame = found.frames[message.frameNumber - found.framesOverflowed]
+        #expect(frame.record.direction == .inbound)
+        #expect(frame.record.opcode == .text)
+        try await lab.shutdown()
+    }
+}
