@@ -60,17 +60,19 @@ enum DetailView {
     }
 
     /// Lines of spans from `scroll` on, as many as `rows` hold; a scroll past the end shows
-    /// the last page.
+    /// the last page. When they do not all fit, the last row says where the view is.
     static func drawLines(_ lines: [[Span]], rows: Range<Int>, scroll: Int, into grid: inout CellGrid) {
-        let first = max(0, min(scroll, lines.count - rows.count))
-        for (offset, y) in rows.enumerated() {
-            let index = first + offset
-            guard index < lines.count else { break }
-            grid.draw(lines[index], x: 1, y: y, limit: grid.width - 1)
+        let fits = lines.count <= rows.count
+        let shown = fits ? rows.count : max(0, rows.count - 1)
+        let first = fits ? 0 : max(0, min(scroll, lines.count - shown))
+        for (offset, y) in rows.prefix(shown).enumerated() {
+            grid.draw(lines[first + offset], x: 1, y: y, limit: grid.width - 1)
+            if first + offset == lines.count - 1 { break }
         }
-        if lines.count > rows.count {
-            let marker = "\(first + 1)–\(min(lines.count, first + rows.count))/\(lines.count)"
-            grid.put(marker, x: grid.width - marker.count - 1, y: rows.upperBound - 1, style: CellStyle(.dim))
-        }
+        guard !fits, let y = rows.last else { return }
+        let more = lines.count - first - shown
+        let marker =
+            "lines \(first + 1)–\(first + shown) of \(lines.count)" + (more > 0 ? " · \(more) more below" : "")
+        grid.put(marker, x: 1, y: y, style: CellStyle(.dim))
     }
 }
