@@ -2,35 +2,18 @@
 """Benchmark: `wsmon --headless` with many sessions against the lab at 1 message/s each.
 
 Usage: scripts/monitor-bench.py [SESSIONS] [SECONDS]   (defaults 10000 and 30)
-Builds nothing: run `swift build -c release --product wsmon` first. The lab runs in its own
+Builds nothing: run `swift build -c release --product wsmon` first (or set WSMON_BINARY). The lab runs in its own
 process (`wsmon lab`), so the figures are wsmon's alone. Prints RSS per session (the RSS
 with SESSIONS sessions minus the RSS with one, divided by SESSIONS - 1) and the CPU used
 in the steady state (after every session is open), as a share of one core.
 """
 
-import os
-import re
 import resource
 import subprocess
 import sys
 import time
 
-BINARY = os.path.join(os.path.dirname(__file__), "..", ".build", "release", "wsmon")
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def rss_kib(pid):
-    match = re.search(r"VmRSS:\s+(\d+) kB", open(f"/proc/{pid}/status").read())
-    return int(match.group(1))
-
-
-def open_sockets(pid):
-    return sum(1 for fd in os.listdir(f"/proc/{pid}/fd") if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:"))
+from benchproc import BINARY, cpu_seconds, rss_kib, start_lab, wait_for_sockets
 
 
 def run(url, sessions, seconds):
@@ -39,9 +22,7 @@ def run(url, sessions, seconds):
         stdout=subprocess.DEVNULL,
     )
     start = time.monotonic()
-    while open_sockets(wsmon.pid) < sessions and time.monotonic() - start < seconds / 2:
-        time.sleep(0.2)
-    opened_after = time.monotonic() - start
+    opened_after = wait_for_sockets(wsmon.pid, sessions, seconds / 2)
     time.sleep(1)
     cpu_start, steady_start = cpu_seconds(wsmon.pid), time.monotonic()
     time.sleep(max(1, seconds - (time.monotonic() - start) - 1))
@@ -56,9 +37,7 @@ def main():
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, sessions * 2 + 1000)), hard))
-    lab = subprocess.Popen([BINARY, "lab", "--port", "0"], stdout=subprocess.PIPE, text=True)
-    port = re.search(r":(\d+)/", lab.stdout.readline()).group(1)
-    url = f"ws://127.0.0.1:{port}/feed?rate=1&size=32"
+    lab, url = start_lab()
     try:
         _, _, baseline = run(url, 1, 10)
         opened_after, cpu, rss = run(url, sessions, seconds)

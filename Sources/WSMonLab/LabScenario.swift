@@ -34,7 +34,11 @@ public struct LabScenario: Hashable, Sendable {
             example: "/reject?status=503&retry-after=2",
             summary: "refuses the upgrade (503, 429 or 401)"
         ),
-        .init(name: "slow-handshake", example: "/slow-handshake?delay=2", summary: "answers the upgrade late"),
+        .init(
+            name: "slow-handshake",
+            example: "/slow-handshake?delay=2",
+            summary: "answers the upgrade late, then echoes (&close-after=S as for echo)"
+        ),
         .init(
             name: "flood",
             example: "/flood?size=1024&count=10000",
@@ -108,7 +112,7 @@ enum LabBehavior: Equatable {
         case "/reject":
             self = .reject(status: integer("status", 503), retryAfter: query["retry-after"])
         case "/slow-handshake":
-            self = .echo(closeAfter: nil, code: 1000, reason: "")
+            self = .echo(closeAfter: query["close-after"].flatMap(Double.init), code: code, reason: reason)
         case "/flood":
             self = .flood(size: max(1, integer("size", 1024)), count: query["count"].flatMap(Int.init))
         case "/periodic-drop":

@@ -21,7 +21,9 @@ struct ReconnectStormTests {
             options.reconnect.stablePeriod = .seconds(60)
             sessions.append(recorder.start(options, id: id))
         }
-        try await recorder.wait(timeout: .seconds(30), "three drops per session") { events in
+        // Whatever fails below, 500 reconnecting sessions must not outlive the test.
+        defer { for session in sessions { session.close() } }
+        try await recorder.wait(timeout: .seconds(60), "three drops per session") { events in
             events.count { if case .reconnectScheduled(_, 3, _) = $0.kind { return true } else { return false } } >= 500
         }
         for session in sessions { session.close() }

@@ -17,6 +17,18 @@ struct UsageTests {
                 "bad-type.toml:9: close_timeout: must be a duration"
             ),
             (["--headless", "--config", "/nonexistent.toml"], "/nonexistent.toml: cannot read the file"),
+            (
+                [
+                    "--theme", TestPaths.file("Tests/WSMonDashboardTests/Fixtures/themes/unknown-role.toml"),
+                    "ws://example.com/",
+                ],
+                "unknown-role.toml:5: state.opne: unknown role"
+            ),
+            (
+                ["--theme", "solarized", "ws://example.com/"],
+                "solarized: unknown theme (available: default, light, high-contrast"
+            ),
+            (["ws://example.com/"], "the dashboard needs a terminal on stdin and stdout; use --headless"),
         ]
     )
     func badUsage(arguments: [String], message: String) async throws {

@@ -43,7 +43,8 @@ struct DemoPlan {
         Scenario(name: "violation masked", path: "/violation/masked"),
         Scenario(name: "violation bad-utf8", path: "/violation/bad-utf8"),
         Scenario(name: "violation rsv", path: "/violation/rsv"),
-        Scenario(name: "slow-handshake", path: "/slow-handshake?delay=3"),
+        // Closed after 6 s (past the stable period), so it spends 3 s connecting every cycle.
+        Scenario(name: "slow-handshake", path: "/slow-handshake?delay=3&close-after=6"),
         Scenario(name: "periodic-drop", path: "/periodic-drop?every=4&jitter=3"),
         Scenario(name: "unreachable", path: "") {
             $0.url = try! WebSocketURL(parsing: "ws://127.0.0.1:9/")

@@ -91,27 +91,12 @@ public struct ClockFormat: Sendable {
 }
 
 extension CloseCode {
-    /// The name RFC 6455 §7.4.1 and the IANA registry give the code, for the inspector.
-    public var meaning: String? {
+    /// The code's registered name, or the range it belongs to, for the inspector.
+    var label: String? {
         switch self.rawValue {
-        case 1000: return "normal closure"
-        case 1001: return "going away"
-        case 1002: return "protocol error"
-        case 1003: return "unsupported data"
-        case 1005: return "no status received"
-        case 1006: return "abnormal closure"
-        case 1007: return "invalid payload data"
-        case 1008: return "policy violation"
-        case 1009: return "message too big"
-        case 1010: return "mandatory extension"
-        case 1011: return "internal error"
-        case 1012: return "service restart"
-        case 1013: return "try again later"
-        case 1014: return "bad gateway"
-        case 1015: return "TLS handshake failure"
         case 3000...3999: return "registered"
         case 4000...4999: return "application"
-        default: return nil
+        default: return self.name
         }
     }
 }

@@ -26,7 +26,7 @@ enum CloseInspectorTab {
         if let summary = timeline.summary {
             let code = summary.code
             var spans = [Span("\(code.rawValue)", summary.wasClean ? .closeClean : .closeUnclean)]
-            if let meaning = code.meaning { spans.append(Span(" (\(meaning))", .dim)) }
+            if let meaning = code.label { spans.append(Span(" (\(meaning))", .dim)) }
             if !summary.reason.isEmpty {
                 spans.append(Span(" reason “", .dim))
                 spans.append(Span(summary.reason, .text, peer: true))
@@ -169,7 +169,7 @@ enum CloseInspectorTab {
             return [Span("Close with no code", .text), Span(" (reported as 1005)", .dim)]
         }
         var spans = [Span("\(code)", .frameControl)]
-        if let meaning = CloseCode(code).meaning { spans.append(Span(" \(meaning)", .dim)) }
+        if let meaning = CloseCode(code).label { spans.append(Span(" \(meaning)", .dim)) }
         if !frame.reason.isEmpty {
             spans.append(Span(" “", .dim))
             spans.append(Span(frame.reason, .text, peer: true))

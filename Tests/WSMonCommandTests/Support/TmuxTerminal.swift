@@ -89,9 +89,17 @@ final class TmuxTerminal: @unchecked Sendable {
         try Self.output(["tmux", "-L", self.socket] + arguments, capturing: capturingOutput)
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np`, declared for _GNU_SOURCE only.
+    private static let addCloseFrom:
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32 =
+            unsafeBitCast(
+                dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")!,
+                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self
+            )
+
     /// Runs a command and returns its stdout. Spawned by hand rather than with Process:
-    /// Foundation's Process waits for a descriptor that the daemonised tmux server inherits,
-    /// so it would wait for as long as the server lives.
+    /// Foundation's Process waits for EOF on a socket the child inherits, and the tmux
+    /// server the first command starts would hold it for as long as it lives.
     private static func output(_ arguments: [String], capturing: Bool = true) throws -> String {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -107,10 +115,24 @@ final class TmuxTerminal: @unchecked Sendable {
         }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // Nothing else of ours: a tmux server keeping another child's pipe or Foundation's
+        // exit-watch socket open would make whoever waits on it wait forever.
+        _ = Self.addCloseFrom(&actions, 3)
+        // Nor the signal mask of this thread (event-loop threads block signals tmux needs).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
         var output: [UInt8] = []
         if capturing {
             Glibc.close(pipe[1])

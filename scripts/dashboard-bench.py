@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Benchmark: the dashboard with many sessions against the lab at 1 message/s each.
+
+Usage: scripts/dashboard-bench.py [SESSIONS] [SECONDS]   (defaults 10000 and 30)
+Runs `wsmon --count SESSIONS URL` in a 200×60 tmux window, pages through the table once
+a second as a person would, and prints wsmon's total CPU in the steady state (after every
+session is open) as a share of one core, its RSS, and the time to draw one frame (render,
+diff and terminal writes) as the help overlay reports it. The lab runs in its own process.
+Builds nothing: run `swift build -c release --product wsmon` first (or set WSMON_BINARY).
+"""
+
+import re
+import resource
+import subprocess
+import sys
+import time
+
+from benchproc import BINARY, cpu_seconds, rss_kib, start_lab, wait_for_sockets
+
+SOCKET = "wsmon-dashboard-bench"
+
+
+def tmux(*arguments, capture=False):
+    result = subprocess.run(
+        ["tmux", "-L", SOCKET, *arguments],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def main():
+    sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, sessions * 2 + 1000)), hard))
+    lab, url = start_lab()
+    command = f"exec env LANG=C.UTF-8 TERM=tmux-256color {BINARY} --count {sessions} --ping-interval 0 '{url}'"
+    try:
+        tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "200", "-y", "60", "sh", "-c", command)
+        tmux("set-option", "-t", "bench", "status", "off")
+        pid = int(tmux("display-message", "-p", "-t", "bench", "#{pane_pid}", capture=True))
+        start = time.monotonic()
+        opened_after = wait_for_sockets(pid, sessions, seconds / 2)
+        time.sleep(1)
+        cpu_start, steady_start = cpu_seconds(pid), time.monotonic()
+        while time.monotonic() - start < seconds:
+            tmux("send-keys", "-t", "bench", "PageDown")
+            time.sleep(1)
+        cpu = (cpu_seconds(pid) - cpu_start) / (time.monotonic() - steady_start)
+        rss = rss_kib(pid)
+        tmux("send-keys", "-t", "bench", "?")
+        time.sleep(0.5)
+        screen = tmux("capture-pane", "-p", "-t", "bench", capture=True)
+        tmux("send-keys", "-t", "bench", "Escape", "q", "q")
+        time.sleep(1)
+    finally:
+        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], stderr=subprocess.DEVNULL)
+        lab.terminate()
+    drawing = re.search(r"drawing (\d+) frames, ([\d.]+)(ms|s) mean, ([\d.]+)(ms|s) slowest", screen)
+    print(f"wsmon dashboard at 200×60, {sessions} sessions × 1 message/s for {seconds} s (lab in another process)")
+    print(f"  all sessions open after      {opened_after:.1f} s")
+    print(f"  RSS                          {rss / 1024:.1f} MiB ({rss * 1024 / sessions / 1024:.1f} KiB per session)")
+    print(f"  CPU in the steady state      {cpu * 100:.1f} % of one core   (target ≤ 30 %)")
+    if drawing:
+        frames, mean, mean_unit, slowest, slowest_unit = drawing.groups()
+        print(f"  time to draw a frame         {mean} {mean_unit} mean, {slowest} {slowest_unit} slowest, over {frames} frames   (target ≤ 5 ms)")
+    else:
+        print("  time to draw a frame         (help overlay not found)\n" + screen)
+
+
+if __name__ == "__main__":
+    main()
