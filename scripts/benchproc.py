@@ -1,4 +1,4 @@
-"""What the benchmark scripts read about a process: CPU time, RSS and open sockets, from /proc."""
+"""What the benchmark scripts read about a process from /proc (CPU time, RSS, sockets), and the lab they run."""
 
 import os
 import re

@@ -34,6 +34,8 @@ struct ConfigTests {
         #expect(binary.intervalMessage?.message == .text(#"{"type":"PING"}"#))
         #expect(binary.intervalMessage?.every == .seconds(30))
         #expect(binary.tls.insecure)
+        #expect(!binary.reconnect.oneConnectingPerEndpoint)
+        #expect(trades.reconnect.oneConnectingPerEndpoint, "one handshake at a time unless asked")
         #expect(!binary.reconnect.isEnabled)
         #expect(binary.reconnect.maximumAttempts == 4)
     }

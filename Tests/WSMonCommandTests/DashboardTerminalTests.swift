@@ -38,12 +38,17 @@ struct DashboardTerminalTests {
         return String(rowCharacters[(end - width)..<end]).trimmingCharacters(in: .whitespaces)
     }
 
-    static func exitLine(_ screen: [String]) -> String? { screen.first { $0.hasPrefix("EXITED ") } }
+    /// "EXITED 0": the shell's report (not the command line, which may wrap there too).
+    static func exitLine(_ screen: [String]) -> String? {
+        screen.first { line in
+            line.hasPrefix("EXITED ") && !line.dropFirst(7).isEmpty && line.dropFirst(7).allSatisfy(\.isNumber)
+        }
+    }
 
     /// Waits for the shell's report after wsmon exits: the status line and the modes line.
     static func waitForExit(_ terminal: TmuxTerminal, timeout: Duration = .seconds(30)) async throws -> [String] {
         try await terminal.waitForScreen(timeout: timeout) { screen in
-            guard let status = screen.firstIndex(where: { $0.hasPrefix("EXITED ") }) else { return false }
+            guard let line = Self.exitLine(screen), let status = screen.firstIndex(of: line) else { return false }
             return screen[(status + 1)...].contains { $0.hasPrefix("icanon") || $0.hasPrefix("-icanon") }
         }.screen
     }

@@ -111,7 +111,7 @@ struct HeadlessLabTests {
         let lab = try await ScenarioLab.start()
         let result = try await WSMonProcess.run([
             "--headless", "--max-attempts", "2", "--backoff-initial", "0.05s", "--send-on-open", "still here",
-            "--close-after", "1s", "ws://127.0.0.1:9/", lab.url("/echo"),
+            "--close-after", "3s", "ws://127.0.0.1:9/", lab.url("/echo"),
         ])
         #expect(result.events("connect_failed").allSatisfy { $0["session"] as? Int == 1 })
         #expect(result.events("connect_failed").first?["error"] as? String == "connection_refused")

@@ -97,3 +97,12 @@ struct PainterTests {
         #expect(screen.writes.last?.text.count == 20)
     }
 }
+
+@Suite("The grid never holds a control character")
+struct GridSafetyTests {
+    @Test func controlCharactersThatSkipSafeTextBecomeReplacementCharacters() {
+        var grid = CellGrid(width: 10, height: 1)
+        grid.put("a\u{1B}b\u{9B}é\r", x: 0, y: 0, style: CellStyle(.text))
+        #expect(grid.line(0).hasPrefix("a\u{FFFD}b\u{FFFD}é\u{FFFD}"))
+    }
+}

@@ -121,7 +121,7 @@ struct RenderTests {
 
     @Test func aHostilePeerCannotDriveTheTerminal() {
         let hostile = "\u{1B}[2J\u{1B}]0;pwned\u{07}\u{9B}31m\u{202E}txt.exe\r\n"
-        var row = SnapshotFixture.session(
+        let row = SnapshotFixture.session(
             1,
             "evil\u{1B}[5m",
             state: .closed,
@@ -129,7 +129,6 @@ struct RenderTests {
             closeReason: hostile,
             clean: true
         )
-        row.lastError = nil
         let frame = SnapshotFixture.textFrame(hostile, at: -1)
         let message = MessageLogEntry(
             time: SnapshotFixture.now - 1,

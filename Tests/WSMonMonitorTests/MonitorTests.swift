@@ -211,3 +211,53 @@ struct WatchedMessagesTests {
         #expect(try #require(await monitor.collect().detail).messages.isEmpty, "unwatching released the log")
     }
 }
+
+@Suite("Monitor: snapshots follow the sessions")
+struct IncrementalSnapshotTests {
+    @Test func eachSnapshotShowsWhatChangedSinceTheLastAndTextsFollow() async throws {
+        let monitor = Monitor()
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let url = try WebSocketURL(parsing: "ws://example.com/")
+        let start = Date().timeIntervalSince1970.rounded(.down) - 100
+        let sinks = (1...3).map { id in
+            monitor.register(id: id, options: SessionOptions(url: url, name: "session \(id)"), on: loop)
+        }
+        func send(_ kind: SessionEvent.Kind, to id: Int, at offset: Double) async throws {
+            let event = SessionEvent(
+                time: Date(timeIntervalSince1970: start + offset),
+                session: id,
+                connection: 1,
+                kind: kind
+            )
+            try await loop.submit { sinks[id - 1](event) }.get()
+        }
+        let frame = MonitorTests.frame(.inbound, .text, length: 10)
+        try await send(frame, to: 2, at: 1.5)
+        var snapshot = await monitor.collect(now: start + 2.5)
+        #expect(snapshot.sessions.map(\.messagesIn) == [0, 1, 0])
+        #expect(snapshot.sessions[1].rates1s.messagesIn == 1)
+        #expect(snapshot.texts(of: snapshot.sessions[1]).name == "session 2")
+
+        try await send(frame, to: 3, at: 2.6)
+        try await send(frame, to: 3, at: 2.7)
+        let summary = CloseSummary(
+            initiator: .remote,
+            received: CloseFrame(code: CloseCode(1001), reason: "bye"),
+            transportClosedBy: .peer
+        )
+        try await send(.closed(summary, transportError: nil), to: 1, at: 2.8)
+        snapshot = await monitor.collect(now: start + 2.9)
+        #expect(snapshot.sessions.map(\.messagesIn) == [0, 1, 2], "changed rows are copied in")
+        #expect(snapshot.sessions[2].rates1s.messagesIn == 0, "rates change on the next second")
+        #expect(snapshot.texts(of: snapshot.sessions[0]).lastCloseReason == "bye")
+        #expect(snapshot.sessions[0].lastCloseCode == 1001)
+
+        snapshot = await monitor.collect(now: start + 3.1)
+        #expect(snapshot.sessions[2].rates1s.messagesIn == 2)
+        #expect(snapshot.sessions[1].rates1s.messagesIn == 0)
+        #expect(snapshot.sessions[1].rates10s.messagesIn == 0.1)
+        snapshot = await monitor.collect(now: start + 20)
+        #expect(snapshot.sessions.allSatisfy { $0.rates10s == Rates() }, "quiet sessions fall to zero")
+        #expect(snapshot.sessions[0].timeInState(at: Date().timeIntervalSince1970 + 5)[.connecting] >= 5)
+    }
+}

@@ -26,6 +26,19 @@ public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomString
         }
     }
 
+    /// 0 to 6, in the order of `allCases`: for tables indexed by state.
+    public var ordinal: Int {
+        switch self {
+        case .connecting: return 0
+        case .open: return 1
+        case .closing: return 2
+        case .halfClosed: return 3
+        case .closedAwaitingTransport: return 4
+        case .reconnecting: return 5
+        case .closed: return 6
+        }
+    }
+
     public var description: String {
         switch self {
         case .halfClosed: return "half-closed"

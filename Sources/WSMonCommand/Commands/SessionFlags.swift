@@ -113,6 +113,12 @@ struct SessionFlags: ParsableArguments {
     @Flag(help: "Skip TLS certificate verification (shown on every session).")
     var insecure = false
 
+    @Flag(
+        name: .customLong("parallel-handshakes"),
+        help: "Open handshakes to one host:port in parallel (RFC 6455 §4.1 asks for one at a time, the default)."
+    )
+    var parallelHandshakes = false
+
     @Option(
         help: ArgumentHelp("HTTP CONNECT proxy, http://[user:pass@]host:port (default: https_proxy).", valueName: "url")
     )
@@ -156,6 +162,7 @@ struct SessionFlags: ParsableArguments {
         settings.maxMessageSize = self.maxMessageSize
         settings.caFile = self.caFile
         settings.insecure = self.insecure ? true : nil
+        settings.parallelHandshakes = self.parallelHandshakes ? true : nil
         settings.proxy = self.proxy
         return settings
     }

@@ -18,7 +18,7 @@ struct SettingsReader {
     static let sessionKeys: Set<String> = [
         "name", "url", "count", "headers", "subprotocols", "origin", "send_on_open", "send_on_reconnect",
         "interval_message", "interval", "ping_interval", "pong_timeout", "close_timeout", "open_timeout",
-        "max_message_size", "ca_file", "insecure", "proxy", "reconnect",
+        "max_message_size", "ca_file", "insecure", "parallel_handshakes", "proxy", "reconnect",
     ]
     static let reconnectKeys: Set<String> = [
         "enabled", "initial", "multiplier", "cap", "stable_period", "max_attempts", "stop_codes",
@@ -71,6 +71,7 @@ struct SettingsReader {
             case "max_message_size": settings.maxMessageSize = try self.integer(value, key)
             case "ca_file": settings.caFile = try self.string(value, key)
             case "insecure": settings.insecure = try self.bool(value, key)
+            case "parallel_handshakes": settings.parallelHandshakes = try self.bool(value, key)
             case "proxy": settings.proxy = try self.string(value, key)
             case "reconnect": try self.readReconnect(value, into: &settings)
             default: break

@@ -13,8 +13,25 @@ struct EventLine {
     /// Longest text preview, in characters.
     var textPreviewLimit = 200
 
+    /// What every line of one session starts with, encoded once; used on that session's
+    /// event loop only.
+    final class SessionPrefix: @unchecked Sendable {
+        /// `"session":N,"name":"…"`.
+        let identity: [UInt8]
+        /// The timestamp's text up to the seconds, for the second it was last made for.
+        fileprivate var second = Int.min
+        fileprivate var secondText: [UInt8] = []
+
+        init(session: Int, name: String) {
+            var fields = JSONObject()
+            fields.add("session", session)
+            fields.add("name", name)
+            self.identity = Array(fields.bytes.dropFirst())
+        }
+    }
+
     /// The line for `event`, or nil for events this output leaves out.
-    func encode(_ event: SessionEvent, name: String) -> String? {
+    func encode(_ event: SessionEvent, prefix: SessionPrefix) -> [UInt8]? {
         switch event.kind {
         case .connection(.frame) where !self.includeFrames,
             .connection(.opened), .connection(.handshakeRejected), .connection(.handshakeFailed),
@@ -25,9 +42,8 @@ struct EventLine {
             break
         }
         var json = JSONObject()
-        json.add("time", Self.timestamp(event.time))
-        json.add("session", event.session)
-        json.add("name", name)
+        json.addTimestamp("time", event.time, cachingSecondIn: &prefix.second, &prefix.secondText)
+        json.appendFields(prefix.identity)
         json.add("connection", event.connection)
         switch event.kind {
         case .stateChanged(let state):
@@ -164,37 +180,6 @@ struct EventLine {
         }
         json.add("preview_hex", hex)
         if total > shown.count { json.add("truncated", true) }
-    }
-
-    /// "2026-11-25T05:30:00.123Z".
-    static func timestamp(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        let milliseconds = min(999, Int((interval - Double(seconds)) * 1000))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        var text = ""
-        text.reserveCapacity(24)
-        func digits(_ value: Int32, _ width: Int) {
-            let string = String(value)
-            for _ in string.count..<width { text += "0" }
-            text += string
-        }
-        digits(parts.tm_year + 1900, 4)
-        text += "-"
-        digits(parts.tm_mon + 1, 2)
-        text += "-"
-        digits(parts.tm_mday, 2)
-        text += "T"
-        digits(parts.tm_hour, 2)
-        text += ":"
-        digits(parts.tm_min, 2)
-        text += ":"
-        digits(parts.tm_sec, 2)
-        text += "."
-        digits(Int32(milliseconds), 3)
-        text += "Z"
-        return text
     }
 }
 

@@ -30,8 +30,8 @@ final class LineWriter: Sendable {
         var description: String
     }
 
-    func write(_ line: String) {
-        self.pending.withLock { $0.buffer.append(contentsOf: line.utf8) }
+    func write(_ line: [UInt8]) {
+        self.pending.withLock { $0.buffer.append(contentsOf: line) }
     }
 
     private func run() {

@@ -70,13 +70,15 @@ final class Runner: Sendable {
     private func makeSession(id: Int, options: SessionOptions) -> Session {
         let eventLoop = self.group.next()
         let monitorSink = self.monitor.register(id: id, options: options, on: eventLoop)
-        let name = options.name
+        let prefix = EventLine.SessionPrefix(session: id, name: options.name)
         return Session(id: id, options: options, eventLoop: eventLoop) { [self] event in
             monitorSink(event)
-            if let writer = self.writer, let line = self.encoder.encode(event, name: name) { writer.write(line) }
-            let shuttingDown = self.shuttingDown.load(ordering: .relaxed)
-            self.tally.withLock { $0.observe(event, shuttingDown: shuttingDown) }
+            if let writer = self.writer, let line = self.encoder.encode(event, prefix: prefix) { writer.write(line) }
+            // Only what decides the exit status takes the shared lock, not every frame.
             switch event.kind {
+            case .connectFailed, .closed:
+                let shuttingDown = self.shuttingDown.load(ordering: .relaxed)
+                self.tally.withLock { $0.observe(event, shuttingDown: shuttingDown) }
             case .stopped:
                 let count = self.stopped.withLock { stopped in
                     stopped.insert(id)

@@ -30,6 +30,8 @@ struct SessionSettings: Sendable, Equatable {
     var maxMessageSize: Int?
     var caFile: String?
     var insecure: Bool?
+    /// Handshakes to one endpoint in parallel, not one at a time (§4.1).
+    var parallelHandshakes: Bool?
     var proxy: String?
 
     /// `self`, with every field `other` sets taken from `other`.
@@ -58,6 +60,7 @@ struct SessionSettings: Sendable, Equatable {
         merged.maxMessageSize = other.maxMessageSize ?? self.maxMessageSize
         merged.caFile = other.caFile ?? self.caFile
         merged.insecure = other.insecure ?? self.insecure
+        merged.parallelHandshakes = other.parallelHandshakes ?? self.parallelHandshakes
         merged.proxy = other.proxy ?? self.proxy
         return merged
     }
@@ -111,6 +114,7 @@ struct SessionSettings: Sendable, Equatable {
         }
         options.tls.caFile = self.caFile
         options.tls.insecure = self.insecure ?? false
+        options.reconnect.oneConnectingPerEndpoint = !(self.parallelHandshakes ?? false)
         if let proxy = self.proxy {
             options.proxy = try Self.proxyOptions(proxy)
         }

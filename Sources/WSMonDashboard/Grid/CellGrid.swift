@@ -16,6 +16,8 @@ public struct CellGrid: Sendable {
 
     public let width: Int
     public let height: Int
+    /// What a control character becomes if one ever reaches a cell: never the character.
+    static let replacement: UInt32 = 0xFFFD
     public private(set) var cells: [Cell]
     /// Characters of more than one scalar (emoji sequences, combining marks).
     public private(set) var clusters: [String] = []
@@ -81,13 +83,28 @@ public struct CellGrid: Sendable {
 
     /// Writes `text` at (x, y) without passing `limit` (default: the row's end); a wide
     /// character that would cross it is left out. Returns the column after the text.
-    /// The caller makes peer text safe first (see `SafeText` and `put(peer:)`).
+    /// Peer text goes through `put(peer:)`, which shows escapes; a control character that
+    /// reaches here anyway becomes U+FFFD, so no cell ever holds one.
     @discardableResult
     public mutating func put(_ text: some StringProtocol, x: Int, y: Int, style: CellStyle, limit: Int? = nil) -> Int {
         guard y >= 0, y < self.height else { return x }
         let end = min(self.width, limit ?? self.width)
         let styleIndex = UInt16(style.index)
         var column = x
+        // ASCII (most of the screen): a cell per byte, no grapheme breaking.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let row = y * self.width
+            for byte in text.utf8 {
+                guard column < end else { break }
+                if column >= 0 {
+                    self.clearWideCharacter(at: column, row: row)
+                    let scalar = byte < 0x20 || byte == 0x7F ? Self.replacement : UInt32(byte)
+                    self.cells[row + column] = Cell(scalar: scalar, cluster: 0, style: styleIndex)
+                }
+                column += 1
+            }
+            return column
+        }
         for character in text {
             guard column < end else { break }
             let width = DisplayWidth.of(character)
@@ -105,7 +122,9 @@ public struct CellGrid: Sendable {
                 self.clusters.append(String(character))
                 cluster = UInt32(self.clusters.count)
             }
-            self.cells[row + column] = Cell(scalar: scalars.first!.value, cluster: cluster, style: styleIndex)
+            let first = scalars.first!.value
+            let scalar = first < 0x20 || (0x7F...0x9F).contains(first) ? Self.replacement : first
+            self.cells[row + column] = Cell(scalar: scalar, cluster: scalar == first ? cluster : 0, style: styleIndex)
             if width == 2 {
                 self.clearWideCharacter(at: column + 1, row: row)
                 self.cells[row + column + 1] = Cell(scalar: Cell.continuation, cluster: 0, style: styleIndex)

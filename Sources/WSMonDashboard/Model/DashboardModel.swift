@@ -65,7 +65,7 @@ public struct DashboardModel: Sendable {
 
     public init(snapshot: MonitorSnapshot, width: Int, height: Int, themeNames: [String], themeIndex: Int) {
         self.snapshot = snapshot
-        self.list = SessionList(snapshot.sessions, filter: SessionFilter(""), order: SortOrder())
+        self.list = SessionList(snapshot, filter: SessionFilter(""), order: SortOrder())
         self.width = width
         self.height = height
         self.themeNames = themeNames
@@ -103,7 +103,7 @@ public struct DashboardModel: Sendable {
     }
 
     private mutating func rebuildList() {
-        self.list = SessionList(self.snapshot.sessions, filter: self.filter, order: self.order)
+        self.list = SessionList(self.snapshot, filter: self.filter, order: self.order)
         if self.list.index(of: self.selectedID) == nil {
             let previous = self.selectedID
             self.selectedID = self.list.rows.first?.id
@@ -122,6 +122,8 @@ public struct DashboardModel: Sendable {
     public var selected: SessionSummary? {
         self.list.index(of: self.selectedID).map { self.list.rows[$0] }
     }
+
+    public var selectedTexts: SessionTexts? { self.selected.map(self.snapshot.texts(of:)) }
 
     /// The selected session's detail, once the monitor has published it.
     public var detail: SessionDetail? {

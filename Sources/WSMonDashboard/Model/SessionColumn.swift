@@ -57,8 +57,8 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         }
     }
 
-    /// Sorts ascending by this column; ties by id.
-    func areInIncreasingOrder(_ lhs: SessionSummary, _ rhs: SessionSummary) -> Bool {
+    /// Sorts ascending by this column; ties by id. Texts come from `snapshot`.
+    func areInIncreasingOrder(_ lhs: SessionSummary, _ rhs: SessionSummary, in snapshot: MonitorSnapshot) -> Bool {
         func compare<T: Comparable>(_ key: (SessionSummary) -> T) -> Bool {
             let left = key(lhs)
             let right = key(rhs)
@@ -66,10 +66,11 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         }
         switch self {
         case .id: return lhs.id < rhs.id
-        case .name: return compare { $0.name }
-        case .url: return compare { $0.url }
-        case .state: return compare { SessionState.allCases.firstIndex(of: $0.state)! }
-        case .uptime: return compare { $0.uptime ?? -1 }
+        case .name: return compare { snapshot.texts(of: $0).name }
+        case .url: return compare { snapshot.texts(of: $0).url }
+        case .state: return compare { $0.state.ordinal }
+        // Longer up first is a later open; not open sorts first.
+        case .uptime: return compare { $0.openedAt.map { -$0 } ?? -Double.infinity }
         case .messagesIn: return compare { $0.messagesIn }
         case .messagesOut: return compare { $0.messagesOut }
         case .rateIn: return compare { $0.rates1s.messagesIn }

@@ -6,16 +6,17 @@ public struct SessionList: Sendable {
     public private(set) var rows: [SessionSummary]
     public let totalCount: Int
 
-    public init(_ sessions: [SessionSummary], filter: SessionFilter, order: SortOrder) {
+    public init(_ snapshot: MonitorSnapshot, filter: SessionFilter, order: SortOrder) {
+        let sessions = snapshot.sessions
         self.totalCount = sessions.count
-        var rows = filter.isEmpty ? sessions : sessions.filter(filter.matches)
+        var rows = filter.isEmpty ? sessions : sessions.filter { filter.matches($0, texts: snapshot.texts(of: $0)) }
         // Snapshots come ordered by id, the default order.
         if order.column != .id || order.descending {
             let column = order.column
             if order.descending {
-                rows.sort { column.areInIncreasingOrder($1, $0) }
+                rows.sort { column.areInIncreasingOrder($1, $0, in: snapshot) }
             } else {
-                rows.sort { column.areInIncreasingOrder($0, $1) }
+                rows.sort { column.areInIncreasingOrder($0, $1, in: snapshot) }
             }
         }
         self.rows = rows
@@ -41,7 +42,7 @@ public struct SessionFilter: Hashable, Sendable {
 
     public var isEmpty: Bool { self.words.isEmpty }
 
-    public func matches(_ row: SessionSummary) -> Bool {
+    public func matches(_ row: SessionSummary, texts: SessionTexts) -> Bool {
         let state = StateLabel.short(row.state)
         for word in self.words {
             if word.hasPrefix("state:") {
@@ -49,10 +50,10 @@ public struct SessionFilter: Hashable, Sendable {
                 continue
             }
             let found =
-                row.name.lowercased().contains(word) || row.url.lowercased().contains(word) || state.contains(word)
+                texts.name.lowercased().contains(word) || texts.url.lowercased().contains(word) || state.contains(word)
                 || row.lastCloseCode.map { "\($0)".hasPrefix(word) } == true
-                || row.lastCloseReason.lowercased().contains(word)
-                || row.lastError?.lowercased().contains(word) == true
+                || texts.lastCloseReason.lowercased().contains(word)
+                || texts.lastError?.lowercased().contains(word) == true
             guard found else { return false }
         }
         return true

@@ -7,11 +7,14 @@ public enum DisplayWidth {
     /// terminal, ncurses and the grid agree (an emoji sequence shows its first emoji).
     public static func of(_ character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
+        // Nothing below U+1100 is wide, and most text is there.
+        if first.value < 0x1100 { return 1 }
         if first.properties.isEmojiPresentation { return 2 }
         return self.isWide(first.value) ? 2 : 1
     }
 
     public static func of(_ text: some StringProtocol) -> Int {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
         var total = 0
         for character in text { total += self.of(character) }
         return total

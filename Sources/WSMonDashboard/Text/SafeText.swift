@@ -15,6 +15,10 @@ public enum SafeText {
 
     /// `text` split into plain runs and escapes.
     public static func segments(of text: some StringProtocol) -> [Segment] {
+        // Most peer text is printable ASCII: one segment, no look at each character.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return text.isEmpty ? [] : [Segment(String(text), isEscape: false)]
+        }
         var segments: [Segment] = []
         var plain = ""
         for character in text {
@@ -39,6 +43,8 @@ public enum SafeText {
 
     /// The escape for a character that must not reach the terminal as it is, or nil.
     static func escape(_ character: Character) -> String? {
+        // Printable ASCII, the common case, needs no look at Unicode properties.
+        if let ascii = character.asciiValue, ascii >= 0x20 && ascii < 0x7F { return nil }
         let scalars = character.unicodeScalars
         let first = scalars.first!
         if scalars.count == 1 || self.isUnsafe(first) {

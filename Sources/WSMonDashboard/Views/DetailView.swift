@@ -41,9 +41,9 @@ enum DetailView {
             column = grid.put(" \(tab.title) ", x: column, y: y, style: CellStyle(active ? .tabActive : .tab))
             column = grid.put("│", x: column, y: y, style: CellStyle(.border))
         }
-        guard let session = model.selected else { return }
+        guard let session = model.selected, let texts = model.selectedTexts else { return }
         var spans = [
-            Span(" #\(session.id) ", .dim), Span(session.name, .text, peer: true), Span("  "),
+            Span(" #\(session.id) ", .dim), Span(texts.name, .text, peer: true), Span("  "),
             Span(
                 StateLabel.symbol(session.state) + " " + StateLabel.short(session.state),
                 StateLabel.role(session.state)

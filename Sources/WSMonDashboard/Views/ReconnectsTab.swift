@@ -16,12 +16,15 @@ enum ReconnectsTab {
             ]
         ]
         var times: [Span] = [Span("time in state ", .dim)]
-        for state in SessionState.allCases where summary.timeInState[state] > 0 {
+        let timeInState = summary.timeInState(at: now)
+        for state in SessionState.allCases where timeInState[state] > 0 {
             times.append(Span(StateLabel.short(state) + " ", StateLabel.role(state)))
-            times.append(Span(Units.duration(summary.timeInState[state]) + "  ", .text))
+            times.append(Span(Units.duration(timeInState[state]) + "  ", .text))
         }
         lines.append(times)
-        if let stop = summary.stopReason { lines.append([Span("stopped: ", .dim), Span(stop, .text, peer: true)]) }
+        if let stop = detail.texts.stopReason {
+            lines.append([Span("stopped: ", .dim), Span(stop, .text, peer: true)])
+        }
         lines.append([])
         guard !detail.reconnectHistory.isEmpty else { return lines + [[Span("no attempts yet", .dim)]] }
         lines.append([Span("History", .tableHeader)])

@@ -82,8 +82,17 @@ enum TableView {
             let row = rows[index]
             let selected = row.id == model.selectedID
             grid.fill(y: y, style: CellStyle(.text, selected: selected))
+            let texts = model.snapshot.texts(of: row)
             for placed in columns {
-                self.drawCell(placed, row: row, y: y, selected: selected, into: &grid)
+                self.drawCell(
+                    placed,
+                    row: row,
+                    texts: texts,
+                    now: model.snapshot.time,
+                    y: y,
+                    selected: selected,
+                    into: &grid
+                )
             }
         }
     }
@@ -91,6 +100,8 @@ enum TableView {
     private static func drawCell(
         _ placed: Placed,
         row: SessionSummary,
+        texts: SessionTexts,
+        now: Double,
         y: Int,
         selected: Bool,
         into grid: inout CellGrid
@@ -113,7 +124,7 @@ enum TableView {
             if row.insecure {
                 grid.drawField("⚠", x: placed.x, y: y, width: 2, role: .warning, selected: selected)
                 grid.drawField(
-                    row.name,
+                    texts.name,
                     x: placed.x + 2,
                     y: y,
                     width: placed.width - 2,
@@ -122,17 +133,17 @@ enum TableView {
                     peer: true
                 )
             } else {
-                field(row.name, peer: true)
+                field(texts.name, peer: true)
             }
-        case .url: field(row.url, .dim, peer: true)
+        case .url: field(texts.url, .dim, peer: true)
         case .state: field(StateLabel.symbol(row.state) + " " + StateLabel.short(row.state), StateLabel.role(row.state))
-        case .uptime: field(row.uptime.map(Units.duration) ?? "–", .dim)
+        case .uptime: field(row.uptime(at: now).map(Units.duration) ?? "–", .dim)
         case .messagesIn: field(Units.count(row.messagesIn), .frameIn)
         case .messagesOut: field(Units.count(row.messagesOut), .frameOut)
         case .rateIn: field(Units.rate(row.rates1s.messagesIn), .frameIn)
         case .rateOut: field(Units.rate(row.rates1s.messagesOut), .frameOut)
         case .lastClose:
-            let (text, role) = self.lastClose(row)
+            let (text, role) = self.lastClose(row, texts: texts)
             field(text, role, peer: true)
         case .reconnects: field("\(row.reconnects)", row.reconnects > 0 ? .stateReconnecting : .dim)
         case .rtt: field(row.rtt.map(Units.rtt) ?? "–", .dim)
@@ -140,15 +151,15 @@ enum TableView {
     }
 
     /// The last close, or the last failure while the session is trying again.
-    static func lastClose(_ row: SessionSummary) -> (String, Role) {
-        if row.consecutiveFailures > 0, let error = row.lastError, row.state != .open {
+    static func lastClose(_ row: SessionSummary, texts: SessionTexts) -> (String, Role) {
+        if row.consecutiveFailures > 0, let error = texts.lastError, row.state != .open {
             return ("✗ " + error, .error)
         }
         guard let code = row.lastCloseCode else {
-            if let stop = row.stopReason { return (stop, .dim) }
+            if let stop = texts.stopReason { return (stop, .dim) }
             return ("", .text)
         }
-        let reason = row.lastCloseReason.isEmpty ? "" : " " + row.lastCloseReason
+        let reason = texts.lastCloseReason.isEmpty ? "" : " " + texts.lastCloseReason
         return ("\(code)\(reason)", row.lastCloseClean == true ? .closeClean : .closeUnclean)
     }
 }

@@ -46,7 +46,7 @@ public final class Monitor: Sendable {
         self.registry.withLock { registry in
             let key = ObjectIdentifier(eventLoop)
             if let shard = registry.shards[key] { return shard }
-            let shard = Shard(eventLoop: eventLoop, watched: self.watchedSession)
+            let shard = Shard(eventLoop: eventLoop, ordinal: registry.shards.count, watched: self.watchedSession)
             registry.shards[key] = shard
             if let interval = registry.publishInterval {
                 registry.publishingTasks.append(self.schedulePublishing(of: shard, every: interval))
@@ -101,12 +101,11 @@ public final class Monitor: Sendable {
 
     static func merge(_ parts: [ShardSnapshot], now: Double) -> MonitorSnapshot {
         var totals = Totals()
-        var rows: [SessionSummary] = []
-        rows.reserveCapacity(parts.reduce(0) { $0 + $1.rows.count })
+        var textTables = Array(repeating: [SessionTexts](), count: (parts.map(\.ordinal).max() ?? -1) + 1)
         var detail: SessionDetail?
         var seconds: [Int64: SecondSample] = [:]
         for part in parts {
-            rows.append(contentsOf: part.rows)
+            textTables[part.ordinal] = part.texts
             detail = detail ?? part.detail
             totals.closeCodes.merge(part.closeCodes, uniquingKeysWith: +)
             totals.rejectionStatuses.merge(part.rejectionStatuses, uniquingKeysWith: +)
@@ -118,11 +117,15 @@ public final class Monitor: Sendable {
                 seconds[sample.second] = sum
             }
         }
-        rows.sort { $0.id < $1.id }
+        let rows = self.mergedByID(parts.map(\.rows))
+        var countsByState = [Int](repeating: 0, count: SessionState.allCases.count)
         for row in rows {
-            totals.sessionsByState[row.state, default: 0] += 1
+            countsByState[row.state.ordinal] += 1
             totals.rates1s = totals.rates1s + row.rates1s
             totals.rates10s = totals.rates10s + row.rates10s
+        }
+        for state in SessionState.allCases where countsByState[state.ordinal] > 0 {
+            totals.sessionsByState[state] = countsByState[state.ordinal]
         }
         let current = Int64(now.rounded(.down))
         totals.history = (current - Int64(Shard.historySeconds)..<current).map {
@@ -130,7 +133,29 @@ public final class Monitor: Sendable {
         }
         totals.reconnectsPerSecond =
             Double(totals.history.suffix(10).reduce(0) { $0 + $1.reconnects }) / 10
-        return MonitorSnapshot(time: now, sessions: rows, totals: totals, detail: detail)
+        return MonitorSnapshot(time: now, sessions: rows, textTables: textTables, totals: totals, detail: detail)
+    }
+
+    /// One array ordered by id from arrays each ordered by id (a shard's rows are in the
+    /// order its sessions registered): a merge of a few runs, not a sort.
+    static func mergedByID(_ runs: [[SessionSummary]]) -> [SessionSummary] {
+        let runs = runs.filter { !$0.isEmpty }
+        guard runs.count > 1 else { return runs.first ?? [] }
+        guard runs.allSatisfy({ zip($0, $0.dropFirst()).allSatisfy { $0.id < $1.id } }) else {
+            return runs.joined().sorted { $0.id < $1.id }
+        }
+        var merged: [SessionSummary] = []
+        merged.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        var positions = Array(repeating: 0, count: runs.count)
+        while true {
+            var best = -1
+            for run in runs.indices where positions[run] < runs[run].count {
+                if best < 0 || runs[run][positions[run]].id < runs[best][positions[best]].id { best = run }
+            }
+            guard best >= 0 else { return merged }
+            merged.append(runs[best][positions[best]])
+            positions[best] += 1
+        }
     }
 
     /// Stops publishing.

@@ -9,7 +9,13 @@ final class SessionTracker {
     static let refusedCommandLimit = 8
 
     private(set) var summary: SessionSummary
-    private var openedAt: Double?
+    private(set) var texts: SessionTexts
+    /// The texts changed since the shard last took them.
+    var textsChanged = false
+    /// The summary changed since the shard last copied it into its rows.
+    var isDirty = false
+    /// In the shard's list of sessions whose rates need computing each second.
+    var hasRecentTraffic = false
     private var frames: FrameRing
     private var traffic = TrafficWindow()
     private var request: HeaderBlock?
@@ -24,14 +30,8 @@ final class SessionTracker {
     private let transportCloseGrace: Double
 
     init(id: Int, options: SessionOptions, frameLogCapacity: Int, now: Double) {
-        self.summary = SessionSummary(
-            id: id,
-            name: options.name,
-            url: options.url.description,
-            state: .connecting,
-            stateSince: now,
-            connection: 0
-        )
+        self.summary = SessionSummary(id: id, state: .connecting, stateSince: now, connection: 0)
+        self.texts = SessionTexts(name: options.name, url: options.url.description)
         self.summary.insecure = options.tls.insecure
         self.frames = FrameRing(capacity: frameLogCapacity)
         self.closeTimeout = options.closeTimeout.seconds
@@ -74,7 +74,7 @@ final class SessionTracker {
             self.response = nil
             self.remember(.attempt(attempt), connection: event.connection, at: time)
         case .opened(let response, let isReconnect):
-            self.openedAt = time
+            self.summary.openedAt = time
             self.summary.connects += 1
             if isReconnect { self.summary.reconnects += 1 }
             self.summary.consecutiveFailures = 0
@@ -90,7 +90,7 @@ final class SessionTracker {
             self.summary.rtt = rtt.seconds
         case .connectFailed(let error):
             self.summary.consecutiveFailures += 1
-            self.summary.lastError = error.description
+            self.setTexts(self.texts.with(lastError: .some(error.description)))
             var status: Int?
             if case .handshakeRejected(let rejection) = error {
                 status = rejection.statusCode
@@ -107,9 +107,9 @@ final class SessionTracker {
             )
         case .closed(let summary, let transportError):
             self.finishTimeline(summary, transportError: transportError, connection: event.connection, at: time)
-            self.openedAt = nil
+            self.summary.openedAt = nil
             self.summary.lastCloseCode = summary.code.rawValue
-            self.summary.lastCloseReason = summary.reason
+            self.setTexts(self.texts.with(lastCloseReason: summary.reason))
             self.summary.lastCloseClean = summary.wasClean
             tally.closeCode = summary.code.rawValue
             self.remember(
@@ -124,7 +124,7 @@ final class SessionTracker {
                 at: time
             )
         case .stopped(let reason):
-            self.summary.stopReason = reason.description
+            self.setTexts(self.texts.with(stopReason: .some(reason.description)))
             self.remember(.stopped(reason.description), connection: event.connection, at: time)
         case .commandRefused(let error):
             if self.refusedCommands.count == Self.refusedCommandLimit { self.refusedCommands.removeFirst() }
@@ -178,7 +178,7 @@ final class SessionTracker {
     }
 
     private func enter(_ state: SessionState, at time: Double) {
-        self.summary.timeInState[self.summary.state] += max(0, time - self.summary.stateSince)
+        self.summary.timeInEarlierStates[self.summary.state] += max(0, time - self.summary.stateSince)
         self.summary.state = state
         self.summary.stateSince = time
         switch state {
@@ -191,7 +191,7 @@ final class SessionTracker {
 
     private func step(_ kind: CloseTimeline.Kind, connection: Int, at time: Double) {
         if self.currentTimeline?.connection != connection {
-            self.currentTimeline = CloseTimeline(connection: connection, openedAt: self.openedAt)
+            self.currentTimeline = CloseTimeline(connection: connection, openedAt: self.summary.openedAt)
         }
         self.currentTimeline?.steps.append(CloseTimeline.Step(time: time, kind: kind))
     }
@@ -214,19 +214,33 @@ final class SessionTracker {
         self.reconnectHistory.append(ReconnectEntry(time: time, connection: connection, kind: kind))
     }
 
-    /// The table row as of `now`.
-    func row(now: Double) -> SessionSummary {
-        var row = self.summary
-        row.uptime = self.openedAt.map { max(0, now - $0) }
-        row.rates1s = self.traffic.rates(now: now, window: 1)
-        row.rates10s = self.traffic.rates(now: now, window: TrafficWindow.seconds)
-        row.timeInState[row.state] += max(0, now - row.stateSince)
-        return row
+    private func setTexts(_ texts: SessionTexts) {
+        self.texts = texts
+        self.textsChanged = true
     }
 
-    func detail(now: Double) -> SessionDetail {
+    /// The tracker's row in its shard, once added.
+    var row: Int? { self.placed ? Int(self.summary.textsSlot.index) : nil }
+    private var placed = false
+
+    /// Where the row (and its texts) will be in snapshots.
+    func place(in slot: TextsSlot) {
+        self.summary.textsSlot = slot
+        self.placed = true
+    }
+
+    /// Sets the rates as of the start of `second`; false once the window has no traffic left.
+    func updateRates(second: Int64) -> Bool {
+        let now = Double(second)
+        self.summary.rates1s = self.traffic.rates(now: now, window: 1)
+        self.summary.rates10s = self.traffic.rates(now: now, window: TrafficWindow.seconds)
+        return self.summary.rates10s != Rates() || self.traffic.hasTraffic(after: second - 1)
+    }
+
+    func detail() -> SessionDetail {
         SessionDetail(
-            summary: self.row(now: now),
+            summary: self.summary,
+            texts: self.texts,
             frames: self.frames.entries,
             framesOverflowed: self.frames.overflowed,
             frameLogCapacity: self.frames.capacity,

@@ -46,6 +46,11 @@ struct TrafficWindow: Sendable {
         }
     }
 
+    /// True when a second after `second` had traffic (buckets exist only for such seconds).
+    func hasTraffic(after second: Int64) -> Bool {
+        self.buckets.contains { $0.second > second }
+    }
+
     /// Average rates over the `window` complete seconds before `now`'s second.
     func rates(now: Double, window: Int) -> Rates {
         var rates = Rates()

@@ -10,12 +10,34 @@ public struct MonitorSnapshot: Sendable {
     public var totals: Totals
     /// The watched session's detail (see `Monitor.watch`).
     public var detail: SessionDetail?
+    /// The sessions' texts, a table per shard (see `texts(of:)`).
+    var textTables: [[SessionTexts]]
 
-    public init(time: Double, sessions: [SessionSummary], totals: Totals, detail: SessionDetail?) {
+    /// A snapshot made by hand (for tests and tools): rows with their texts.
+    public init(time: Double, sessions: [(SessionSummary, SessionTexts)], totals: Totals, detail: SessionDetail?) {
         self.time = time
-        self.sessions = sessions
+        self.sessions = sessions.enumerated().map { index, pair in
+            var row = pair.0
+            row.textsSlot = TextsSlot(table: 0, index: UInt32(index))
+            return row
+        }
+        self.textTables = [sessions.map(\.1)]
         self.totals = totals
         self.detail = detail
+    }
+
+    init(time: Double, sessions: [SessionSummary], textTables: [[SessionTexts]], totals: Totals, detail: SessionDetail?)
+    {
+        self.time = time
+        self.sessions = sessions
+        self.textTables = textTables
+        self.totals = totals
+        self.detail = detail
+    }
+
+    /// The name, URL and last close reason, error and stop reason of a row of this snapshot.
+    public func texts(of row: SessionSummary) -> SessionTexts {
+        self.textTables[Int(row.textsSlot.table)][Int(row.textsSlot.index)]
     }
 }
 

@@ -2,6 +2,7 @@
 /// close handshakes and reconnect history.
 public struct SessionDetail: Hashable, Sendable {
     public var summary: SessionSummary
+    public var texts: SessionTexts
     /// Oldest first.
     public var frames: [FrameLogEntry]
     /// Frames that no longer fit in the ring.
@@ -23,6 +24,7 @@ public struct SessionDetail: Hashable, Sendable {
 
     public init(
         summary: SessionSummary,
+        texts: SessionTexts,
         frames: [FrameLogEntry],
         framesOverflowed: Int,
         frameLogCapacity: Int,
@@ -36,6 +38,7 @@ public struct SessionDetail: Hashable, Sendable {
         refusedCommands: [RefusedCommand]
     ) {
         self.summary = summary
+        self.texts = texts
         self.frames = frames
         self.framesOverflowed = framesOverflowed
         self.frameLogCapacity = frameLogCapacity

@@ -10,6 +10,8 @@ enum SnapshotFixture {
     static let now: Double = 1_796_126_400
     static let clock = ClockFormat(utcOffsetSeconds: 0)
 
+    typealias Row = (summary: SessionSummary, texts: SessionTexts)
+
     static func session(
         _ id: Int,
         _ name: String,
@@ -24,21 +26,20 @@ enum SnapshotFixture {
         clean: Bool? = nil,
         reconnects: Int = 0,
         rtt: Double? = nil
-    ) -> SessionSummary {
-        var row = SessionSummary(id: id, name: name, url: url, state: state, stateSince: self.now - 5, connection: 1)
-        row.uptime = uptime
+    ) -> Row {
+        var row = SessionSummary(id: id, state: state, stateSince: self.now - 5, connection: 1)
+        row.openedAt = uptime.map { self.now - $0 }
         row.messagesIn = messagesIn
         row.messagesOut = messagesOut
         row.rates1s.messagesIn = rateIn
         row.lastCloseCode = closeCode
-        row.lastCloseReason = closeReason
         row.lastCloseClean = clean
         row.reconnects = reconnects
         row.rtt = rtt
-        return row
+        return (row, SessionTexts(name: name, url: url, lastCloseReason: closeReason))
     }
 
-    static let sessions: [SessionSummary] = [
+    static let sessions: [Row] = [
         session(1, "trades", state: .open, uptime: 754, messagesIn: 12840, messagesOut: 3, rateIn: 17, rtt: 0.0123),
         session(2, "chat", state: .halfClosed, url: "ws://127.0.0.1:8765/half-close", uptime: 31, messagesIn: 20),
         session(
@@ -61,9 +62,9 @@ enum SnapshotFixture {
         ),
     ]
 
-    static func totals(for sessions: [SessionSummary]) -> Totals {
+    static func totals(for sessions: [Row]) -> Totals {
         var totals = Totals()
-        for row in sessions { totals.sessionsByState[row.state, default: 0] += 1 }
+        for row in sessions { totals.sessionsByState[row.summary.state, default: 0] += 1 }
         totals.rates1s.messagesIn = 17
         totals.rates1s.bytesIn = 2210
         totals.rates1s.messagesOut = 0.2
@@ -103,12 +104,13 @@ enum SnapshotFixture {
     }
 
     static func detail(
-        for row: SessionSummary,
+        for row: Row,
         frames: [FrameLogEntry] = [],
         messages: [MessageLogEntry] = []
     ) -> SessionDetail {
         SessionDetail(
-            summary: row,
+            summary: row.summary,
+            texts: row.texts,
             frames: frames,
             framesOverflowed: 0,
             frameLogCapacity: 500,
@@ -123,9 +125,13 @@ enum SnapshotFixture {
         )
     }
 
-    static func snapshot(_ sessions: [SessionSummary] = Self.sessions, detail: SessionDetail? = nil) -> MonitorSnapshot
-    {
-        MonitorSnapshot(time: self.now, sessions: sessions, totals: self.totals(for: sessions), detail: detail)
+    static func snapshot(_ sessions: [Row] = Self.sessions, detail: SessionDetail? = nil) -> MonitorSnapshot {
+        MonitorSnapshot(
+            time: self.now,
+            sessions: sessions.map { ($0.summary, $0.texts) },
+            totals: self.totals(for: sessions),
+            detail: detail
+        )
     }
 
     static func model(
