@@ -59,8 +59,11 @@ final class NcursesTerminal: TerminalScreen {
 
     var size: (width: Int, height: Int) { (Int(wsmon_cols()), Int(wsmon_lines())) }
 
-    /// Resolves every cell style of `theme` to attributes and a colour pair.
+    /// Resolves every cell style of `theme` to attributes and a colour pair. Pairs are
+    /// numbered afresh for each theme (the screen is then redrawn), so cycling themes never
+    /// runs out of the 64 pairs an 8-colour terminal has.
     func use(_ theme: Theme) {
+        self.pairNumbers.removeAll()
         for index in 0..<CellStyle.count {
             let cellStyle = CellStyle(index: index)
             let style = theme.style(for: cellStyle.role, selected: cellStyle.selected)

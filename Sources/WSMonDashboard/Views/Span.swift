@@ -43,7 +43,8 @@ extension CellGrid {
     ) {
         guard width > 0 else { return }
         let style = CellStyle(role, selected: selected)
-        self.fill(x: x, y: y, width: width, style: CellStyle(.text, selected: selected))
+        // Padding in the field's own style, so a background (the column titles') runs through.
+        self.fill(x: x, y: y, width: width, style: style)
         let shown = peer ? SafeText.segments(of: text) : [SafeText.Segment(text, isEscape: false)]
         let total = shown.reduce(0) { $0 + DisplayWidth.of($1.text) }
         if total <= width {
