@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 
 KIT="${AUTOBAHN_KIT:-$(cd .. && pwd)/shared/autobahn}"
 OUT="${1:-.build-autobahn}"
+mkdir -p "$OUT"
+# Absolute: the kit's server script changes directory before it runs wstest.
+OUT="$(cd "$OUT" && pwd)"
 VENV="${AUTOBAHN_VENV:-$OUT/venv}"
 PORT="${AUTOBAHN_PORT:-9001}"
 MAX_NON_STRICT="${MAX_NON_STRICT:-12}"
