@@ -19,7 +19,10 @@ struct MessageAssembler {
     mutating func reset() {
         self.opcode = nil
         self.length = 0
-        self.buffer.removeAll(keepingCapacity: self.buffer.capacity <= 64 * 1024)
+        // A whole message in one frame never touched the buffer: nothing to clear.
+        if !self.buffer.isEmpty || self.buffer.capacity > 64 * 1024 {
+            self.buffer.removeAll(keepingCapacity: self.buffer.capacity <= 64 * 1024)
+        }
     }
 }
 

@@ -23,8 +23,10 @@ public struct PayloadPreview: Hashable, Sendable {
         guard room > 0 else { return }
         let taken = min(room, bytes.count)
         let start = Int(self.count)
+        // One copy, not a loop of byte stores: this runs for every frame received.
         withUnsafeMutableBytes(of: &self.storage) { storage in
-            for index in 0..<taken { storage[start + index] = bytes[index] }
+            UnsafeMutableRawBufferPointer(rebasing: storage[start..<(start + taken)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<taken]))
         }
         self.count += UInt8(taken)
     }
