@@ -164,7 +164,10 @@ struct EventLine {
     }
 
     private func addTextPreview(_ text: String, to json: inout JSONObject) {
-        guard text.count > self.textPreviewLimit else { return json.add("preview", text) }
+        // No more bytes than the limit means no more characters: no need to count them.
+        guard text.utf8.count > self.textPreviewLimit, text.count > self.textPreviewLimit else {
+            return json.add("preview", text)
+        }
         json.add("preview", String(text.prefix(self.textPreviewLimit)))
         json.add("truncated", true)
     }
