@@ -38,7 +38,7 @@ struct JSONObject {
     /// Three decimals, like "12.345"; null when not finite.
     mutating func add(_ name: StaticString, _ value: Double) {
         self.key(name)
-        guard value.isFinite, abs(value) < 1e15 else { return self.bytes.append(contentsOf: Array("null".utf8)) }
+        guard value.isFinite, abs(value) < 1e15 else { return self.appendLiteral("null") }
         let thousandths = Int((value * 1000).rounded())
         if thousandths < 0 { self.bytes.append(UInt8(ascii: "-")) }
         Self.appendDecimal(abs(thousandths) / 1000, to: &self.bytes)
@@ -48,12 +48,16 @@ struct JSONObject {
 
     mutating func add(_ name: StaticString, _ value: Bool) {
         self.key(name)
-        self.bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        self.appendLiteral(value ? "true" : "false")
     }
 
     mutating func addNull(_ name: StaticString) {
         self.key(name)
-        self.bytes.append(contentsOf: Array("null".utf8))
+        self.appendLiteral("null")
+    }
+
+    private mutating func appendLiteral(_ literal: StaticString) {
+        literal.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
     }
 
     /// Fields already encoded (`"a":1,"b":2`), appended as they are.
@@ -146,11 +150,11 @@ struct JSONObject {
             while index < utf8.count {
                 let byte = utf8[index]
                 switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case UInt8(ascii: "\""): Self.appendEscape(UInt8(ascii: "\""), to: &bytes)
+                case UInt8(ascii: "\\"): Self.appendEscape(UInt8(ascii: "\\"), to: &bytes)
+                case 0x0A: Self.appendEscape(UInt8(ascii: "n"), to: &bytes)
+                case 0x0D: Self.appendEscape(UInt8(ascii: "r"), to: &bytes)
+                case 0x09: Self.appendEscape(UInt8(ascii: "t"), to: &bytes)
                 case 0x00..<0x20, 0x7F: self.appendUnicodeEscape(UInt32(byte), to: &bytes)
                 case 0xC2 where index + 1 < utf8.count && (0x80...0x9F).contains(utf8[index + 1]):
                     self.appendUnicodeEscape(UInt32(utf8[index + 1]), to: &bytes)
@@ -167,9 +171,17 @@ struct JSONObject {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// A backslash and `character`, byte by byte (an array literal here would allocate).
+    private static func appendEscape(_ character: UInt8, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(character)
+    }
+
     private static func appendUnicodeEscape(_ value: UInt32, to bytes: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) { bytes.append(digits[Int((value >> UInt32(shift)) & 0xF)]) }
+        self.appendEscape(UInt8(ascii: "u"), to: &bytes)
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let digit = UInt8((value >> UInt32(shift)) & 0xF)
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
     }
 }
