@@ -149,8 +149,9 @@ final class CheckedContinuationBox: @unchecked Sendable {
 }
 
 extension Clients {
-    /// Not a WebSocket client: reads and discards bytes until the whole stream has arrived.
-    /// The ceiling any client can reach on this machine's loopback.
+    /// Not a WebSocket client: reads and discards bytes until the whole stream has arrived,
+    /// in reads of up to 1 MiB like wsmon's. The ceiling any client can reach on this
+    /// machine's loopback.
     static func rawReadCeiling(streamBytes: Int) -> ClientUnderTest {
         ClientUnderTest(name: "raw TCP read (ceiling)") { url, _, group in
             let target = try WebSocketURL(parsing: url)
@@ -159,6 +160,10 @@ extension Clients {
                 (continuation: CheckedContinuation<Duration, any Error>) in
                 let box = CheckedContinuationBox(continuation)
                 ClientBootstrap(group: group)
+                    .channelOption(
+                        ChannelOptions.recvAllocator,
+                        value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20)
+                    )
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(

@@ -14,7 +14,8 @@ import Glibc
 enum Scale {
     static func run(sessions count: Int, seconds: Int, serverPort: Int) async throws {
         raiseFileLimit()
-        let group = MultiThreadedEventLoopGroup.singleton
+        // One event loop thread, as `wsmon` runs by default (`--io-threads 1`).
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let opened = Counter()
         let messages = Counter()
         let failures = Counter()

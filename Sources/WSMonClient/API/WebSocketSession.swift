@@ -39,8 +39,9 @@ public final class WebSocketSession: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         eventBufferLimit: Int = 1024
     ) {
-        let buffer = EventBuffer(limit: eventBufferLimit)
-        let session = Session(id: id, options: options, eventLoop: group.next()) { event in
+        let eventLoop = group.next()
+        let buffer = EventBuffer(limit: eventBufferLimit, eventLoop: eventLoop)
+        let session = Session(id: id, options: options, eventLoop: eventLoop) { event in
             buffer.offer(event)
         }
         buffer.onPressureChange = { reading in session.setReading(reading) }
@@ -101,6 +102,10 @@ public struct SessionEventStream: AsyncSequence, Sendable {
 
 /// Events waiting for the consumer. Over the limit, droppable events are dropped (and
 /// counted) and the session is asked to pause reading until the consumer catches up.
+///
+/// The consumer is woken once per batch: when an event lands in an empty queue, the wake-up
+/// is queued on the session's event loop, so it runs after the loop has handled the whole
+/// read, not once per event of it (a consumer that keeps up otherwise wakes for every message).
 final class EventBuffer: Sendable {
     private struct State {
         var queue: [SessionEvent] = []
@@ -110,13 +115,15 @@ final class EventBuffer: Sendable {
     }
 
     private let limit: Int
+    private let eventLoop: any EventLoop
     let doorbell: AsyncStream<Void>
     private let ring: AsyncStream<Void>.Continuation
     private let state = Mutex(State())
     private let pressureHandler = Mutex<(@Sendable (Bool) -> Void)?>(nil)
 
-    init(limit: Int) {
+    init(limit: Int, eventLoop: any EventLoop) {
         self.limit = max(1, limit)
+        self.eventLoop = eventLoop
         (self.doorbell, self.ring) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -128,11 +135,12 @@ final class EventBuffer: Sendable {
     var isFinished: Bool { self.state.withLock { $0.finished && $0.queue.isEmpty } }
 
     func offer(_ event: SessionEvent) {
-        let (accepted, pause, finished) = self.state.withLock { state -> (Bool, Bool, Bool) in
+        let (accepted, wasEmpty, pause, finished) = self.state.withLock { state -> (Bool, Bool, Bool, Bool) in
             if state.queue.count >= self.limit && event.isDroppable {
                 state.dropped += 1
-                return (false, false, false)
+                return (false, false, false, false)
             }
+            let wasEmpty = state.queue.isEmpty
             if state.dropped > 0 && state.queue.count < self.limit {
                 let report = SessionEvent(
                     time: event.time,
@@ -147,12 +155,17 @@ final class EventBuffer: Sendable {
             let pause = state.queue.count >= self.limit && !state.readingPaused
             if pause { state.readingPaused = true }
             if case .stopped = event.kind { state.finished = true }
-            return (true, pause, state.finished)
+            return (true, wasEmpty, pause, state.finished)
         }
         guard accepted else { return }
-        self.ring.yield()
+        if finished {
+            // The consumer drains what is queued once the doorbell ends.
+            self.ring.finish()
+        } else if wasEmpty {
+            let ring = self.ring
+            self.eventLoop.execute { ring.yield() }
+        }
         if pause { self.onPressureChange?(false) }
-        if finished { self.ring.finish() }
     }
 
     /// Takes every waiting event; `spent` is the consumer's previous batch, whose storage is

@@ -3,9 +3,12 @@ import NIOCore
 import NIOPosix
 import WSMonCore
 
-/// Lets a handler's output closure recognise its own handler (weakly: no cycle).
+/// Lets a handler's output closure recognise its own handler, by identity: no cycle, and
+/// no weak reference (one moves every retain and release of the handler, which NIO does for
+/// every read, to a slow side table). Only that live handler calls its closure, so the
+/// identity cannot be a stale one.
 private final class HandlerBox: @unchecked Sendable {
-    weak var handler: WebSocketConnectionHandler?
+    var handler: ObjectIdentifier?
 }
 
 /// One logical client that may make many connections: it connects, reports everything that
@@ -165,12 +168,12 @@ public final class Session: @unchecked Sendable {
             let box = HandlerBox()
             let handler = WebSocketConnectionHandler(core: core, timing: timing, waitsForTunnel: waitsForTunnel) {
                 output in
-                guard number == self.connectionNumber, let handler = box.handler, handler === self.handler else {
-                    return
-                }
+                guard number == self.connectionNumber, let current = self.handler,
+                    ObjectIdentifier(current) == box.handler
+                else { return }
                 self.handle(output)
             }
-            box.handler = handler
+            box.handler = ObjectIdentifier(handler)
             return handler
         }
         self.emit(.connecting(attempt: self.counters.consecutiveFailures + 1, request: core.request))

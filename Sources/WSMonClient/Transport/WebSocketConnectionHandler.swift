@@ -10,22 +10,26 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private var core: ClientConnection
+    // The state touched for every message is exempt from runtime exclusivity checks (they
+    // were 12 % of the CPU at a million small messages a second). That is safe because the
+    // handler lives on its event loop and no access to these overlaps another: nothing
+    // here is passed inout across a call that could re-enter the handler.
+    @exclusivity(unchecked) private var core: ClientConnection
     private let timing: ConnectionTiming
     private let output: (HandlerOutput) -> Void
-    private var context: ChannelHandlerContext?
+    @exclusivity(unchecked) private var context: ChannelHandlerContext?
     private var started = false
-    private var reading = false
-    private var needsFlush = false
-    private var closingTransport = false
+    @exclusivity(unchecked) private var reading = false
+    @exclusivity(unchecked) private var needsFlush = false
+    @exclusivity(unchecked) private var closingTransport = false
     private var transportError: (any Error)?
-    private var readTime: Date?
+    @exclusivity(unchecked) private var readTime: Date?
     /// Reused for every drain of the core's events.
-    private var events: [WebSocketEvent] = []
+    @exclusivity(unchecked) private var events: [WebSocketEvent] = []
 
     // Timers. A generation number defuses a timer that fires after it was replaced.
     private var closeTimer: Scheduled<Void>?
-    private var closeTimerState: ConnectionState?
+    @exclusivity(unchecked) private var closeTimerState: ConnectionState?
     private var keepaliveTimer: RepeatingTimer?
     private var intervalTimer: RepeatingTimer?
     private var pongTimer: Scheduled<Void>?

@@ -20,7 +20,7 @@ enum Launch {
                 return self.usageFailure(error.description)
             }
         }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: flags.ioThreads)
         let runner: Runner
         do { runner = try Runner(flags: flags, group: group) } catch {
             try? await group.shutdownGracefully()
