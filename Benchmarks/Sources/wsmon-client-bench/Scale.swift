@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -81,12 +82,11 @@ enum Scale {
     }
 
     static func residentBytes() -> Int {
-        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(file) }
-        var size = 0
-        var resident = 0
-        fscanf_statm(file, &size, &resident)
-        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+        // /proc/self/statm: size and resident pages, then more.
+        let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? ""
+        let fields = statm.split(separator: " ")
+        let residentPages = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+        return residentPages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     static func cpuSeconds() -> Double {
@@ -95,14 +95,6 @@ enum Scale {
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return user + system
-    }
-
-    private static func fscanf_statm(_ file: UnsafeMutablePointer<FILE>, _ size: inout Int, _ resident: inout Int) {
-        var buffer = [CChar](repeating: 0, count: 128)
-        guard fgets(&buffer, 128, file) != nil else { return }
-        let fields = String(cString: buffer).split(separator: " ")
-        size = Int(fields.first ?? "") ?? 0
-        resident = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
     }
 }
 
