@@ -101,6 +101,17 @@ public final class ScenarioLab: Sendable {
         self.state.withLock { $0.records.values.sorted { $0.id < $1.id } }
     }
 
+    /// The records once every connection's TCP is closed, or after `limit`. A client can be
+    /// done before the lab's event loop has read its last frames (a busy machine, a short
+    /// grace for the server's FIN), and those frames are what tests check.
+    public func recordsOnceClosed(within limit: Duration = .seconds(5)) async -> [LabConnectionRecord] {
+        let deadline = ContinuousClock.now + limit
+        while self.records().contains(where: \.isOpen), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return self.records()
+    }
+
     func open(path: String) -> Int {
         self.state.withLock { state in
             let id = state.nextID

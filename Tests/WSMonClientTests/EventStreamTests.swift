@@ -69,7 +69,7 @@ struct EventStreamTests {
             }
         }
         #expect(texts == ["hello"])
-        #expect(lab.records().first?.closeCodesReceived == [4000])
+        #expect(await lab.recordsOnceClosed().first?.closeCodesReceived == [4000])
         try await lab.shutdown()
     }
 }

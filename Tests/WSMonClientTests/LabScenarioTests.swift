@@ -39,7 +39,10 @@ struct LabScenarioTests {
         #expect(summary.initiator == .remote)
         #expect(summary.reason == "bye")
         #expect(summary.wasClean)
-        #expect(lab.records().first?.closeCodesReceived == [1000], "one Close, echoing the server's code")
+        #expect(
+            await lab.recordsOnceClosed().first?.closeCodesReceived == [1000],
+            "one Close, echoing the server's code"
+        )
         try await lab.shutdown()
     }
 
@@ -53,7 +56,7 @@ struct LabScenarioTests {
         }
         let events = try await recorder.wait { $0.stopped != nil }
         #expect(events.closeFramesSent == 1)
-        let record = try #require(lab.records().first)
+        let record = try #require(await lab.recordsOnceClosed().first)
         #expect(record.closeCodesReceived.count == 1)
 
         // A server that sends two Close frames gets one back, and the second is a violation.
@@ -66,7 +69,7 @@ struct LabScenarioTests {
                 if case .connection(.violation(.secondCloseFrame)) = $0.kind { return true } else { return false }
             }
         )
-        #expect(lab.records().last?.closeCodesReceived.count == 1)
+        #expect(await lab.recordsOnceClosed().last?.closeCodesReceived.count == 1)
         try await lab.shutdown()
     }
 
@@ -141,8 +144,9 @@ struct LabScenarioTests {
             session.close()
             try await recorder.wait { $0.stopped != nil }
         }
-        let withMessages = lab.records().filter { $0.path.hasSuffix("tag=true") }.map(\.messagesReceived)
-        let withoutMessages = lab.records().filter { $0.path.hasSuffix("tag=false") }.map(\.messagesReceived)
+        let records = await lab.recordsOnceClosed()
+        let withMessages = records.filter { $0.path.hasSuffix("tag=true") }.map(\.messagesReceived)
+        let withoutMessages = records.filter { $0.path.hasSuffix("tag=false") }.map(\.messagesReceived)
         #expect(Array(withMessages.prefix(2)) == [["subscribe"], ["resubscribe"]])
         #expect(Array(withoutMessages.prefix(2)) == [["subscribe"], ["subscribe"]], "falls back to the open messages")
         try await lab.shutdown()
@@ -190,7 +194,7 @@ struct LabScenarioTests {
                 if case .connection(.violation(violation)) = $0.kind { return true } else { return false }
             }
         )
-        #expect(lab.records().first?.closeCodesReceived == [code])
+        #expect(await lab.recordsOnceClosed().first?.closeCodesReceived == [code])
         #expect(events.closeSummaries.first?.failure == .peerViolation(violation))
         try await lab.shutdown()
     }
@@ -239,8 +243,9 @@ struct LabScenarioTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(events.stopped == .userClosed)
         #expect(recorder.all.opens.count == 1)
-        #expect(lab.records().count == 1)
-        #expect(lab.records().first?.clientClosedTCPFirst == false, "§7.1.1: the server closed TCP first")
+        let records = await lab.recordsOnceClosed()
+        #expect(records.count == 1)
+        #expect(records.first?.clientClosedTCPFirst == false, "§7.1.1: the server closed TCP first")
         try await lab.shutdown()
     }
 }

@@ -40,8 +40,7 @@ struct HeadlessLabTests {
         }
         #expect(outgoingCloses.count == 1)
         #expect(result.events("violation").contains { $0["violation"] as? String == "second_close_frame" })
-        try await Task.sleep(for: .milliseconds(100))
-        let record = try #require(lab.records().first { $0.path.hasPrefix("/double-close") })
+        let record = try #require(await lab.recordsOnceClosed().first { $0.path.hasPrefix("/double-close") })
         #expect(record.closeCodesReceived.count == 1, "the lab received \(record.closeCodesReceived)")
         try await lab.shutdown()
     }
@@ -58,7 +57,8 @@ struct HeadlessLabTests {
         #expect(halfClose.events("state").contains { $0["state"] as? String == "closed-awaiting-transport" })
 
         let ignored = try await WSMonProcess.run([
-            "--headless", "--no-reconnect", "--close-timeout", "1s", "--close-after", "0.2s", "--close-code", "4000",
+            // --close-after leaves a busy machine time to open the session first.
+            "--headless", "--no-reconnect", "--close-timeout", "1s", "--close-after", "2s", "--close-code", "4000",
             lab.url("/ignore-close"),
         ])
         let stuck = try #require(ignored.events("closed").first)
@@ -79,7 +79,7 @@ struct HeadlessLabTests {
         let path = "/server-close?code=1011&reason=pong%20timeout&after=0.3&tag=\(UUID().uuidString)"
         let result = try await WSMonProcess.run([
             "--headless", "--send-on-open", "subscribe", "--send-on-reconnect", "resubscribe", "--backoff-initial",
-            "0.05s", "--max-attempts", "3", "--close-after", "1.5s", lab.url(path),
+            "0.05s", "--max-attempts", "3", "--close-after", "2.5s", lab.url(path),
         ])
         let closes = result.events("closed")
         #expect(closes.first?["code"] as? Int == 1011)
@@ -88,7 +88,7 @@ struct HeadlessLabTests {
         #expect(opens.count >= 2)
         #expect(opens.prefix(2).map { $0["reconnect"] as? Bool } == [false, true])
         #expect(opens.prefix(2).map { $0["connection"] as? Int } == [1, 2])
-        let records = lab.records().filter { $0.path == path }.sorted { $0.id < $1.id }
+        let records = await lab.recordsOnceClosed().filter { $0.path == path }.sorted { $0.id < $1.id }
         #expect(records.prefix(2).map(\.messagesReceived) == [["subscribe"], ["resubscribe"]])
         #expect(result.events("reconnect_scheduled").first?["delay_ms"] as? Double ?? 1e9 <= 50)
         try await lab.shutdown()
@@ -128,8 +128,9 @@ struct HeadlessLabTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "wsmon-record-\(UUID().uuidString).jsonl"
         )
+        // Three sessions open one after another (§4.1); the duration leaves a busy machine time.
         let result = try await WSMonProcess.run([
-            "--headless", "--record", file.path, "--duration", "1s", "--count", "3", lab.url("/feed?rate=20&size=16"),
+            "--headless", "--record", file.path, "--duration", "3s", "--count", "3", lab.url("/feed?rate=20&size=16"),
         ])
         let recorded = try String(contentsOf: file, encoding: .utf8)
         #expect(recorded == result.stdout)

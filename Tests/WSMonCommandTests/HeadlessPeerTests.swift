@@ -38,7 +38,7 @@ struct HeadlessPeerTests {
         defer { server.stop() }
         let result = try await WSMonProcess.run([
             "--headless", "--send-on-open", "subscribe", "--send-on-reconnect", "resubscribe", "--backoff-initial",
-            "0.05s", "--close-after", "1.2s", "ws://127.0.0.1:\(server.port)/record?close-after=0.3&code=1011",
+            "0.05s", "--close-after", "2.5s", "ws://127.0.0.1:\(server.port)/record?close-after=0.3&code=1011",
         ])
         #expect(result.events("closed").first?["code"] as? Int == 1011)
         #expect(result.events("open").prefix(2).map { $0["reconnect"] as? Bool } == [false, true])
