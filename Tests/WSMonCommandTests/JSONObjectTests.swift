@@ -37,7 +37,10 @@ struct JSONObjectTests {
     }
 
     @Test func timestampsAreUTCWithMilliseconds() {
-        let line = Self.text { $0.addTimestamp("time", Date(timeIntervalSince1970: 1_796_126_400.0421)) }
+        var stamp = JSONObject.SecondStamp()
+        let line = Self.text {
+            $0.addTimestamp("time", Date(timeIntervalSince1970: 1_796_126_400.0421), reusing: &stamp)
+        }
         #expect(line == #"{"time":"2026-12-01T12:00:00.042Z"}"# + "\n")
     }
 }

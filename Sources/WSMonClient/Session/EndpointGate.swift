@@ -11,36 +11,17 @@ final class EndpointGate: Sendable {
         let proceed: @Sendable () -> Void
     }
 
-    /// Waiters of one endpoint, first in first out, changed in place (10,000 sessions
-    /// queue up behind one endpoint in a storm: no copy, no shifting per turn).
-    private struct Queue: Sendable {
-        private var waiters: [Waiter] = []
-        private var head = 0
-
-        var isEmpty: Bool { self.head == self.waiters.count }
-
-        mutating func append(_ waiter: Waiter) { self.waiters.append(waiter) }
-
-        mutating func removeFirst() -> Waiter {
-            let waiter = self.waiters[self.head]
-            self.head += 1
-            if self.head >= 1024 && self.head * 2 >= self.waiters.count {
-                self.waiters.removeFirst(self.head)
-                self.head = 0
-            }
-            return waiter
-        }
-    }
-
-    /// An endpoint has an entry while an attempt to it is connecting.
-    private let queues = Mutex<[String: Queue]>([:])
+    /// An endpoint has an entry while an attempt to it is connecting: its waiters, first in
+    /// first out (a ring buffer, changed in place: 10,000 sessions queue up behind one
+    /// endpoint in a storm).
+    private let queues = Mutex<[String: CircularBuffer<Waiter>]>([:])
 
     /// Runs `proceed` on `eventLoop` once no other attempt to `endpoint` is connecting.
     /// Every call must be matched by one `leave(endpoint)`.
     func enter(_ endpoint: String, on eventLoop: any EventLoop, _ proceed: @escaping @Sendable () -> Void) {
         let runNow = self.queues.withLock { queues in
             guard queues[endpoint] != nil else {
-                queues[endpoint] = Queue()
+                queues[endpoint] = CircularBuffer()
                 return true
             }
             queues[endpoint]!.append(Waiter(eventLoop: eventLoop, proceed: proceed))
@@ -51,8 +32,9 @@ final class EndpointGate: Sendable {
 
     func leave(_ endpoint: String) {
         let next: Waiter? = self.queues.withLock { queues in
-            guard let queue = queues[endpoint] else { return nil }
-            if queue.isEmpty {
+            // No copy of the queue is held while it changes: it is changed in place.
+            guard let isEmpty = queues[endpoint]?.isEmpty else { return nil }
+            if isEmpty {
                 queues[endpoint] = nil
                 return nil
             }

@@ -18,9 +18,7 @@ struct EventLine {
     final class SessionPrefix: @unchecked Sendable {
         /// `"session":N,"name":"…"`.
         let identity: [UInt8]
-        /// The timestamp's text up to the seconds, for the second it was last made for.
-        fileprivate var second = Int.min
-        fileprivate var secondText: [UInt8] = []
+        fileprivate var stamp = JSONObject.SecondStamp()
 
         init(session: Int, name: String) {
             var fields = JSONObject()
@@ -42,7 +40,7 @@ struct EventLine {
             break
         }
         var json = JSONObject()
-        json.addTimestamp("time", event.time, cachingSecondIn: &prefix.second, &prefix.secondText)
+        json.addTimestamp("time", event.time, reusing: &prefix.stamp)
         json.appendFields(prefix.identity)
         json.add("connection", event.connection)
         switch event.kind {

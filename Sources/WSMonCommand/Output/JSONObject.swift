@@ -66,45 +66,41 @@ struct JSONObject {
         self.bytes.append(contentsOf: fields)
     }
 
-    /// "2026-11-25T05:30:00.123Z".
-    mutating func addTimestamp(_ name: StaticString, _ date: Date) {
-        var second = Int.min
-        var secondText: [UInt8] = []
-        self.addTimestamp(name, date, cachingSecondIn: &second, &secondText)
+    /// The text of a timestamp up to its seconds, kept for the second it was made for (most
+    /// lines of a session fall in the second of the line before).
+    struct SecondStamp {
+        fileprivate var second = Int.min
+        fileprivate var text: [UInt8] = []
+
+        init() {}
     }
 
-    /// The same, reusing the text up to the seconds while the second is the cached one
-    /// (most lines of a session fall in the second of the line before).
-    mutating func addTimestamp(
-        _ name: StaticString,
-        _ date: Date,
-        cachingSecondIn second: inout Int,
-        _ text: inout [UInt8]
-    ) {
+    /// "2026-11-25T05:30:00.123Z", reusing `stamp` while the second is the same.
+    mutating func addTimestamp(_ name: StaticString, _ date: Date, reusing stamp: inout SecondStamp) {
         self.key(name)
         let interval = date.timeIntervalSince1970
         let whole = Int(interval.rounded(.down))
-        if whole != second {
-            second = whole
-            text.removeAll(keepingCapacity: true)
+        if whole != stamp.second {
+            stamp.second = whole
+            stamp.text.removeAll(keepingCapacity: true)
             var seconds = time_t(whole)
             var parts = tm()
             gmtime_r(&seconds, &parts)
-            text.append(UInt8(ascii: "\""))
-            Self.appendDecimal(Int(parts.tm_year) + 1900, width: 4, to: &text)
-            text.append(UInt8(ascii: "-"))
-            Self.appendDecimal(Int(parts.tm_mon) + 1, width: 2, to: &text)
-            text.append(UInt8(ascii: "-"))
-            Self.appendDecimal(Int(parts.tm_mday), width: 2, to: &text)
-            text.append(UInt8(ascii: "T"))
-            Self.appendDecimal(Int(parts.tm_hour), width: 2, to: &text)
-            text.append(UInt8(ascii: ":"))
-            Self.appendDecimal(Int(parts.tm_min), width: 2, to: &text)
-            text.append(UInt8(ascii: ":"))
-            Self.appendDecimal(Int(parts.tm_sec), width: 2, to: &text)
-            text.append(UInt8(ascii: "."))
+            stamp.text.append(UInt8(ascii: "\""))
+            Self.appendDecimal(Int(parts.tm_year) + 1900, width: 4, to: &stamp.text)
+            stamp.text.append(UInt8(ascii: "-"))
+            Self.appendDecimal(Int(parts.tm_mon) + 1, width: 2, to: &stamp.text)
+            stamp.text.append(UInt8(ascii: "-"))
+            Self.appendDecimal(Int(parts.tm_mday), width: 2, to: &stamp.text)
+            stamp.text.append(UInt8(ascii: "T"))
+            Self.appendDecimal(Int(parts.tm_hour), width: 2, to: &stamp.text)
+            stamp.text.append(UInt8(ascii: ":"))
+            Self.appendDecimal(Int(parts.tm_min), width: 2, to: &stamp.text)
+            stamp.text.append(UInt8(ascii: ":"))
+            Self.appendDecimal(Int(parts.tm_sec), width: 2, to: &stamp.text)
+            stamp.text.append(UInt8(ascii: "."))
         }
-        self.bytes.append(contentsOf: text)
+        self.bytes.append(contentsOf: stamp.text)
         Self.appendDecimal(min(999, Int((interval - Double(whole)) * 1000)), width: 3, to: &self.bytes)
         self.bytes.append(UInt8(ascii: "Z"))
         self.bytes.append(UInt8(ascii: "\""))
