@@ -2,7 +2,9 @@
 
 import os
 import re
+import resource
 import subprocess
+import sys
 import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -36,3 +38,14 @@ def start_lab():
     lab = subprocess.Popen([BINARY, "lab", "--port", "0"], stdout=subprocess.PIPE, text=True)
     port = re.search(r":(\d+)/", lab.stdout.readline()).group(1)
     return lab, f"ws://127.0.0.1:{port}/feed?rate=1&size=32"
+
+
+def setup():
+    """Reads `[SESSIONS] [SECONDS]` (defaults 10000 and 30), raises the open-file limit for
+    that many sessions and starts the lab; returns sessions, seconds, the lab and its URL."""
+    sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, sessions * 2 + 1000)), hard))
+    lab, url = start_lab()
+    return sessions, seconds, lab, url

@@ -11,12 +11,10 @@ Builds nothing: run `swift build -c release --product wsmon` first (or set WSMON
 """
 
 import re
-import resource
 import subprocess
-import sys
 import time
 
-from benchproc import BINARY, cpu_seconds, rss_kib, start_lab
+from benchproc import BINARY, cpu_seconds, rss_kib, setup
 
 SOCKET = "wsmon-dashboard-bench"
 
@@ -34,11 +32,7 @@ def tmux(*arguments, capture=False):
 
 
 def main():
-    sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
-    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, sessions * 2 + 1000)), hard))
-    lab, url = start_lab()
+    sessions, seconds, lab, url = setup()
     command = (
         f"exec env LANG=C.UTF-8 TERM=tmux-256color {BINARY} --count {sessions} --ping-interval 0"
         f" --parallel-handshakes '{url}'"

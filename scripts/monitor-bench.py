@@ -10,13 +10,11 @@ with SESSIONS sessions minus the RSS with one, divided by SESSIONS - 1) and the 
 in the steady state (after every session is open), as a share of one core.
 """
 
-import resource
 import signal
 import subprocess
-import sys
 import time
 
-from benchproc import BINARY, cpu_seconds, rss_kib, start_lab, wait_for_sockets
+from benchproc import BINARY, cpu_seconds, rss_kib, setup, wait_for_sockets
 
 
 def run(url, sessions, seconds):
@@ -38,11 +36,7 @@ def run(url, sessions, seconds):
 
 
 def main():
-    sessions = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
-    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, sessions * 2 + 1000)), hard))
-    lab, url = start_lab()
+    sessions, seconds, lab, url = setup()
     try:
         _, _, baseline = run(url, 1, 5)
         opened_after, cpu, rss = run(url, sessions, seconds)
