@@ -91,8 +91,7 @@ public struct CellGrid: Sendable {
         let end = min(self.width, limit ?? self.width)
         let styleIndex = UInt16(style.index)
         var column = x
-        // ASCII (most of the screen): a cell per byte, no grapheme breaking.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        if DisplayWidth.isASCII(text) {
             let row = y * self.width
             for byte in text.utf8 {
                 guard column < end else { break }

@@ -13,8 +13,13 @@ public enum DisplayWidth {
         return self.isWide(first.value) ? 2 : 1
     }
 
+    /// ASCII only: a column per byte, no grapheme breaking needed (most of the screen).
+    static func isASCII(_ text: some StringProtocol) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
     public static func of(_ text: some StringProtocol) -> Int {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
+        if self.isASCII(text) { return text.utf8.count }
         var total = 0
         for character in text { total += self.of(character) }
         return total
