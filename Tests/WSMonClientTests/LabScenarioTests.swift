@@ -12,8 +12,8 @@ struct LabScenarioTests {
         var options = SessionOptions(url: try WebSocketURL(parsing: url))
         options.pingInterval = nil
         options.reconnect.isEnabled = false
-        options.reconnect.initialDelay = .milliseconds(50)
-        options.reconnect.maximumDelay = .milliseconds(200)
+        options.reconnect.backoffInitial = .milliseconds(50)
+        options.reconnect.backoffCap = .milliseconds(200)
         options.closeTimeout = .seconds(2)
         options.transportCloseGrace = .milliseconds(300)
         configure(&options)

@@ -24,7 +24,7 @@ struct PolicyAndTransportTests {
             let session = recorder.start(
                 try LabScenarioTests.options(lab.url("/server-close?code=1012&after=0.2")) {
                     $0.reconnect.isEnabled = true
-                    $0.reconnect.initialDelay = .milliseconds(10)
+                    $0.reconnect.backoffInitial = .milliseconds(10)
                     $0.reconnect.stablePeriod = stable
                 }
             )
@@ -60,8 +60,8 @@ struct PolicyAndTransportTests {
         let session = recorder.start(
             try LabScenarioTests.options(url) {
                 $0.reconnect.isEnabled = true
-                $0.reconnect.initialDelay = .milliseconds(10)
-                $0.reconnect.maximumAttempts = 3
+                $0.reconnect.backoffInitial = .milliseconds(10)
+                $0.reconnect.maxAttempts = 3
             }
         )
         let events = try await recorder.wait { $0.stopped != nil }

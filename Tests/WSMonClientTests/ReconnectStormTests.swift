@@ -15,9 +15,9 @@ struct ReconnectStormTests {
         for id in 1...500 {
             var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/periodic-drop?every=0.2&jitter=0.2")))
             options.pingInterval = nil
-            options.reconnect.initialDelay = .milliseconds(Int64(initial * 1000))
-            options.reconnect.multiplier = 2
-            options.reconnect.maximumDelay = .milliseconds(Int64(cap * 1000))
+            options.reconnect.backoffInitial = .milliseconds(Int64(initial * 1000))
+            options.reconnect.backoffMultiplier = 2
+            options.reconnect.backoffCap = .milliseconds(Int64(cap * 1000))
             options.reconnect.stablePeriod = .seconds(60)
             sessions.append(recorder.start(options, id: id))
         }

@@ -19,8 +19,8 @@ struct ConfigTests {
         #expect(trades.url.description == "ws://127.0.0.1:9001/feed")
         #expect(trades.pingInterval == .seconds(5))
         #expect(trades.closeTimeout == .seconds(3))
-        #expect(trades.reconnect.initialDelay == .milliseconds(250))
-        #expect(trades.reconnect.maximumDelay == .seconds(30))
+        #expect(trades.reconnect.backoffInitial == .milliseconds(250))
+        #expect(trades.reconnect.backoffCap == .seconds(30))
         #expect(trades.reconnect.stopCodes == [1008, 4001])
         #expect(trades.connection.extraHeaders.map(\.name) == ["X-Client", "Authorization"])
         #expect(trades.messagesOnOpen == [.text(#"{"op":"subscribe"}"#)])
@@ -34,10 +34,10 @@ struct ConfigTests {
         #expect(binary.intervalMessage?.message == .text(#"{"type":"PING"}"#))
         #expect(binary.intervalMessage?.every == .seconds(30))
         #expect(binary.tls.insecure)
-        #expect(!binary.reconnect.oneConnectingPerEndpoint)
-        #expect(trades.reconnect.oneConnectingPerEndpoint, "one handshake at a time unless asked")
+        #expect(binary.reconnect.parallelHandshakes)
+        #expect(!trades.reconnect.parallelHandshakes, "one handshake at a time unless asked")
         #expect(!binary.reconnect.isEnabled)
-        #expect(binary.reconnect.maximumAttempts == 4)
+        #expect(binary.reconnect.maxAttempts == 4)
     }
 
     @Test func commandLineFlagsOverrideTheFile() throws {

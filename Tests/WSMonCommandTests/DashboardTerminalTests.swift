@@ -12,7 +12,7 @@ struct DashboardTerminalTests {
         #"; echo "EXITED $?"; stty -a | tr ' ;' '\n\n' | grep -Ex -- '-?(icanon|echo)' | tr '\n' ' '; echo"#
 
     static let stateLabels = [
-        "◌ connecting", "● open", "◑ closing", "◐ half-closed", "◒ awaiting-tcp", "↻ reconnecting", "○ closed",
+        "◌ connecting", "● open", "◑ closing", "◐ half-closed", "◒ awaiting-tcp", "↻ reconnecting", "○ stopped",
     ]
 
     /// The rows of the sessions table: from the column titles to the tab bar.

@@ -8,7 +8,7 @@ struct DemoTests {
         let states = Set(result.events("state").compactMap { $0["state"] as? String })
         #expect(
             states == [
-                "connecting", "open", "closing", "half-closed", "closed-awaiting-transport", "reconnecting", "closed",
+                "connecting", "open", "closing", "half-closed", "closed-awaiting-transport", "reconnecting", "stopped",
             ]
         )
         let statuses = Set(result.events("connect_failed").compactMap { $0["status"] as? Int })

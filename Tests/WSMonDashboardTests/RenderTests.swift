@@ -31,7 +31,7 @@ struct RenderTests {
                 "  1 trades           ● open          12m34s    13k     17                     0",
                 "  2 chat             ◐ half-closed    31.0s     20      0                     0",
                 "  3 telemetry        ↻ reconnecting       –      0      0 1006                4",
-                "  4 audit            ○ closed             –      0      0 4000 bye            0",
+                "  4 audit            ○ stopped            –      0      0 4000 bye            0",
                 "",
                 "",
                 "",
@@ -124,7 +124,7 @@ struct RenderTests {
         let row = SnapshotFixture.session(
             1,
             "evil\u{1B}[5m",
-            state: .closed,
+            state: .stopped,
             closeCode: 1000,
             closeReason: hostile,
             clean: true

@@ -4,9 +4,12 @@ import WSMonCore
 public struct ReconnectPolicy: Hashable, Sendable {
     /// Reconnect at all. When false a session makes one connection.
     public var isEnabled = true
-    public var initialDelay: Duration = .seconds(1)
-    public var multiplier: Double = 2
-    public var maximumDelay: Duration = .seconds(60)
+    /// The first backoff ceiling (full jitter: the wait is uniform in [0, ceiling]).
+    public var backoffInitial: Duration = .seconds(1)
+    /// How much the ceiling grows per failed attempt.
+    public var backoffMultiplier: Double = 2
+    /// The largest ceiling.
+    public var backoffCap: Duration = .seconds(60)
     /// The backoff starts over only after a connection stayed open this long, so a server
     /// that accepts and drops at once is not hammered (Python websockets resets on any
     /// successful handshake).
@@ -16,12 +19,13 @@ public struct ReconnectPolicy: Hashable, Sendable {
     /// The least wait after a Close with 1013 "try again later".
     public var tryAgainLaterDelay: Duration = .seconds(30)
     /// Give up after this many consecutive failed attempts (nil: never).
-    public var maximumAttempts: Int?
+    public var maxAttempts: Int?
     /// Close codes from the server that end the session instead of reconnecting. Empty by
     /// default: a server Close leads to a reconnect (the websocket-client bug).
     public var stopCodes: Set<UInt16> = []
-    /// At most one connection per endpoint in the connecting state (RFC 6455 §4.1).
-    public var oneConnectingPerEndpoint = true
+    /// Let handshakes to one host:port run in parallel. Off by default: RFC 6455 §4.1 allows
+    /// at most one connection per endpoint in the connecting state.
+    public var parallelHandshakes = false
 
     public init() {}
 }

@@ -53,9 +53,9 @@ public final class Session: @unchecked Sendable {
         self.stateSince = eventLoop.now
         let policy = options.reconnect
         self.backoff = Backoff(
-            initial: policy.initialDelay,
-            multiplier: policy.multiplier,
-            cap: policy.maximumDelay,
+            initial: policy.backoffInitial,
+            multiplier: policy.backoffMultiplier,
+            cap: policy.backoffCap,
             random: SystemRandomNumberGenerator()
         )
     }
@@ -95,7 +95,7 @@ public final class Session: @unchecked Sendable {
         self.onLoop { session in
             session.userClosed = false
             switch session.state {
-            case .reconnecting, .closed:
+            case .reconnecting, .stopped:
                 session.reconnectTimer?.cancel()
                 session.connect()
             case .open:
@@ -138,7 +138,7 @@ public final class Session: @unchecked Sendable {
         self.reconnectImmediately = false
         self.counters.attempts += 1
         self.setState(.connecting)
-        if self.options.reconnect.oneConnectingPerEndpoint {
+        if !self.options.reconnect.parallelHandshakes {
             self.holdsEndpointGate = true
             EndpointGate.shared.enter(self.endpoint, on: self.eventLoop) { [self] in self.openConnection() }
         } else {
@@ -305,7 +305,7 @@ public final class Session: @unchecked Sendable {
         if let code = summary?.received?.code?.rawValue, policy.stopCodes.contains(code) {
             return self.finish(.stopCode(code))
         }
-        if let limit = policy.maximumAttempts, self.counters.consecutiveFailures >= limit {
+        if let limit = policy.maxAttempts, self.counters.consecutiveFailures >= limit {
             return self.finish(.attemptsExhausted(self.counters.consecutiveFailures))
         }
         var delay = self.backoff.next()
@@ -333,14 +333,14 @@ public final class Session: @unchecked Sendable {
             self.handler?.abort(reason: "closed by the user before open")
         case .open, .halfClosed:
             do throws(UsageError) { try self.handler?.close(code: code, reason: reason) } catch { self.refuse(error) }
-        case .closing, .closedAwaitingTransport, .closed:
+        case .closing, .closedAwaitingTransport, .stopped:
             return
         }
     }
 
     private func finish(_ reason: StopReason) {
-        guard self.state != .closed else { return }
-        self.setState(.closed)
+        guard self.state != .stopped else { return }
+        self.setState(.stopped)
         self.emit(.stopped(reason))
     }
 

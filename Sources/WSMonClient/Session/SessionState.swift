@@ -13,7 +13,7 @@ public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomString
     /// Waiting out a backoff delay before the next attempt.
     case reconnecting
     /// Finished: no more connections will be made.
-    case closed
+    case stopped
 
     public init(_ connection: ConnectionState) {
         switch connection {
@@ -22,7 +22,7 @@ public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomString
         case .closing: self = .closing
         case .halfClosed: self = .halfClosed
         case .closedAwaitingTransport: self = .closedAwaitingTransport
-        case .closed: self = .closed
+        case .closed: self = .stopped
         }
     }
 
@@ -35,7 +35,7 @@ public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomString
         case .halfClosed: return 3
         case .closedAwaitingTransport: return 4
         case .reconnecting: return 5
-        case .closed: return 6
+        case .stopped: return 6
         }
     }
 

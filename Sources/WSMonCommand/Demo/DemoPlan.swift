@@ -38,7 +38,7 @@ struct DemoPlan {
         Scenario(name: "drop", path: "/drop?after=2"),
         Scenario(name: "rejected 503", path: "/reject?status=503&retry-after=4"),
         Scenario(name: "rejected 401", path: "/reject?status=401") {
-            $0.reconnect.maximumAttempts = 3
+            $0.reconnect.maxAttempts = 3
         },
         Scenario(name: "violation masked", path: "/violation/masked"),
         Scenario(name: "violation bad-utf8", path: "/violation/bad-utf8"),
@@ -48,7 +48,7 @@ struct DemoPlan {
         Scenario(name: "periodic-drop", path: "/periodic-drop?every=4&jitter=3"),
         Scenario(name: "unreachable", path: "") {
             $0.url = try! WebSocketURL(parsing: "ws://127.0.0.1:9/")
-            $0.reconnect.initialDelay = .seconds(2)
+            $0.reconnect.backoffInitial = .seconds(2)
         },
     ]
 
@@ -66,10 +66,10 @@ struct DemoPlan {
                 url: try! WebSocketURL(parsing: labURL(scenario.path.isEmpty ? "/" : scenario.path)),
                 name: index < self.scenarios.count ? scenario.name : "\(scenario.name) \(index + 1)"
             )
-            options.reconnect.initialDelay = .seconds(1)
-            options.reconnect.maximumDelay = .seconds(8)
+            options.reconnect.backoffInitial = .seconds(1)
+            options.reconnect.backoffCap = .seconds(8)
             options.reconnect.stablePeriod = .seconds(5)
-            options.reconnect.oneConnectingPerEndpoint = false
+            options.reconnect.parallelHandshakes = true
             options.pingInterval = .seconds(5)
             options.pongTimeout = .seconds(5)
             scenario.configure(&options)

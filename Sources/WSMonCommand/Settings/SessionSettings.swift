@@ -89,17 +89,17 @@ struct SessionSettings: Sendable, Equatable {
         if let value = self.openTimeout { options.openTimeout = try Self.positive(value, "open-timeout") }
         if let reconnect = self.reconnect { options.reconnect.isEnabled = reconnect }
         if let value = self.backoffInitial {
-            options.reconnect.initialDelay = try Self.positive(value, "backoff-initial")
+            options.reconnect.backoffInitial = try Self.positive(value, "backoff-initial")
         }
         if let value = self.backoffMultiplier {
             guard value >= 1 else { throw SettingsError(key: "backoff-multiplier", message: "must be 1 or more") }
-            options.reconnect.multiplier = value
+            options.reconnect.backoffMultiplier = value
         }
-        if let value = self.backoffCap { options.reconnect.maximumDelay = try Self.positive(value, "backoff-cap") }
+        if let value = self.backoffCap { options.reconnect.backoffCap = try Self.positive(value, "backoff-cap") }
         if let value = self.stablePeriod { options.reconnect.stablePeriod = value }
         if let value = self.maxAttempts {
             guard value >= 0 else { throw SettingsError(key: "max-attempts", message: "must be 0 (no limit) or more") }
-            options.reconnect.maximumAttempts = value == 0 ? nil : value
+            options.reconnect.maxAttempts = value == 0 ? nil : value
         }
         if let codes = self.stopCodes {
             for code in codes where !(1000...4999).contains(code) {
@@ -114,7 +114,7 @@ struct SessionSettings: Sendable, Equatable {
         }
         options.tls.caFile = self.caFile
         options.tls.insecure = self.insecure ?? false
-        options.reconnect.oneConnectingPerEndpoint = !(self.parallelHandshakes ?? false)
+        options.reconnect.parallelHandshakes = self.parallelHandshakes ?? false
         if let proxy = self.proxy {
             options.proxy = try Self.proxyOptions(proxy)
         }

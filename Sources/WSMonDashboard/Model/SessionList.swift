@@ -75,7 +75,7 @@ public enum StateLabel {
         case .halfClosed: return "◐"
         case .closedAwaitingTransport: return "◒"
         case .reconnecting: return "↻"
-        case .closed: return "○"
+        case .stopped: return "○"
         }
     }
 
@@ -87,7 +87,7 @@ public enum StateLabel {
         case .halfClosed: return .stateHalfClosed
         case .closedAwaitingTransport: return .stateClosedAwaitingTransport
         case .reconnecting: return .stateReconnecting
-        case .closed: return .stateClosed
+        case .stopped: return .stateStopped
         }
     }
 
@@ -100,7 +100,7 @@ public enum StateLabel {
         case .halfClosed: return "the server sent Close; ours is not sent yet"
         case .closedAwaitingTransport: return "both Close frames sent; waiting for the server to close TCP"
         case .reconnecting: return "waiting out the backoff before the next attempt"
-        case .closed: return "finished: no more connections"
+        case .stopped: return "finished: no more connections"
         }
     }
 }

@@ -7,7 +7,7 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
     case stateHalfClosed = "state.half-closed"
     case stateClosedAwaitingTransport = "state.closed-awaiting-transport"
     case stateReconnecting = "state.reconnecting"
-    case stateClosed = "state.closed"
+    case stateStopped = "state.stopped"
 
     case frameIn = "frame.in"
     case frameOut = "frame.out"

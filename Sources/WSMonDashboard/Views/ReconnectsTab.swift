@@ -58,7 +58,7 @@ enum ReconnectsTab {
             if let retryAfter { spans.append(Span("  Retry-After \(Units.duration(retryAfter))", .warning)) }
             return spans
         case .stopped(let reason):
-            return [Span("■ stopped: ", .stateClosed), Span(reason, .text, peer: true)]
+            return [Span("■ stopped: ", .stateStopped), Span(reason, .text, peer: true)]
         }
     }
 }

@@ -9,7 +9,7 @@ public struct StateDurations: Hashable, Sendable {
     private var halfClosed = 0.0
     private var closedAwaitingTransport = 0.0
     private var reconnecting = 0.0
-    private var closed = 0.0
+    private var stopped = 0.0
 
     public init() {}
 
@@ -22,7 +22,7 @@ public struct StateDurations: Hashable, Sendable {
             case .halfClosed: return self.halfClosed
             case .closedAwaitingTransport: return self.closedAwaitingTransport
             case .reconnecting: return self.reconnecting
-            case .closed: return self.closed
+            case .stopped: return self.stopped
             }
         }
         set {
@@ -33,7 +33,7 @@ public struct StateDurations: Hashable, Sendable {
             case .halfClosed: self.halfClosed = newValue
             case .closedAwaitingTransport: self.closedAwaitingTransport = newValue
             case .reconnecting: self.reconnecting = newValue
-            case .closed: self.closed = newValue
+            case .stopped: self.stopped = newValue
             }
         }
     }

@@ -54,7 +54,7 @@ enum SnapshotFixture {
         session(
             4,
             "audit",
-            state: .closed,
+            state: .stopped,
             url: "ws://127.0.0.1:8765/echo",
             closeCode: 4000,
             closeReason: "bye",

@@ -59,7 +59,7 @@ struct ThemeCatalogTests {
                     line: 2,
                     key: "state.opne",
                     message: "unknown role (expected connecting, open, closing, half-closed, "
-                        + "closed-awaiting-transport, reconnecting or closed)"
+                        + "closed-awaiting-transport, reconnecting or stopped)"
                 )
             ) { try ThemeCatalog.resolve(option: "broken", environment: environment) }
         }

@@ -8,7 +8,7 @@ struct ThemeFileTests {
     static let colourSyntax =
         "\"default\", a name (black, red, green, yellow, blue, magenta, cyan, white, bright- of each), "
         + "an integer 0 to 255 or \"#rrggbb\""
-    static let stateRoles = "connecting, open, closing, half-closed, closed-awaiting-transport, reconnecting or closed"
+    static let stateRoles = "connecting, open, closing, half-closed, closed-awaiting-transport, reconnecting or stopped"
     static let attributeNames = "bold, dim, italic, underline and reverse"
 
     @Test func customThemeReadsEveryColourSyntaxAndLeavesOtherRolesOut() throws {
@@ -17,7 +17,7 @@ struct ThemeFileTests {
         #expect(
             theme.styles == [
                 .stateOpen: Style(foreground: .ansi(2), background: .terminalDefault, attributes: [.bold, .underline]),
-                .stateClosed: Style(foreground: .indexed(244)),
+                .stateStopped: Style(foreground: .indexed(244)),
                 .stateReconnecting: Style(foreground: .rgb(red: 0x1e, green: 0x90, blue: 0xff), background: .ansi(8)),
                 .violation: Style(foreground: .ansi(15), background: .ansi(1), attributes: [.bold, .reverse]),
                 .escaped: Style(foreground: .rgb(red: 0, green: 0, blue: 0), background: .indexed(0)),
