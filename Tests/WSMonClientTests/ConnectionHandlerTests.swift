@@ -152,14 +152,60 @@ struct ConnectionHandlerTests {
         #expect(try harness.sentFrames().isEmpty)
     }
 
-    @Test func intervalMessageIsSentWhileOpen() throws {
-        let harness = try Harness { $0.intervalMessage = (.text(#"{"type":"PING"}"#), .seconds(3)) }
-        harness.advance(.seconds(7))
-        #expect(try harness.sentFrames().map(\.text) == [#"{"type":"PING"}"#, #"{"type":"PING"}"#])
-        try harness.handler.close(code: .normalClosure, reason: "")
+    /// A pong that lands in the same loop tick as the pong timeout it cancels: the stale
+    /// timer still runs (NIO takes every task due in a tick first), and must do nothing.
+    @Test func aPongTimerReplacedInTheSameTickDoesNotFailAHealthyConnection() throws {
+        let harness = try Harness { $0.pongTimeout = .seconds(5) }
+        let start = harness.loop.now
+        // Scheduled before the ping, so it runs first among the tasks due at +5 s.
+        harness.loop.scheduleTask(deadline: start + .seconds(5)) { try? harness.serverSends(.pong([1])) }
+        try harness.handler.sendPing([1])
+        harness.advance(.seconds(2))
+        try harness.handler.sendPing([2])
         _ = try harness.written()
-        harness.advance(.seconds(6))
-        #expect(try harness.sentFrames().isEmpty, "nothing after our Close")
+        harness.advance(.seconds(3))
+        #expect(try harness.sentFrames().isEmpty, "no 1011: ping 1 was answered in time, ping 2 has 2 s left")
+        #expect(harness.handler.state == .open)
+        harness.advance(.seconds(2))
+        #expect(try harness.sentFrames().map(\.closeCode) == [1011], "ping 2 went unanswered for 5 s")
+    }
+
+    /// The server's Close lands in the same tick as our close timeout: the timeout's stale
+    /// firing must not end the connection early; the FIN grace that replaced it runs.
+    @Test func aCloseTimerReplacedInTheSameTickLeavesTheGraceRunning() throws {
+        let harness = try Harness {
+            $0.closeTimeout = .seconds(10)
+            $0.transportCloseGrace = .seconds(2)
+        }
+        let start = harness.loop.now
+        harness.loop.scheduleTask(deadline: start + .seconds(10)) { try? harness.serverSends(.close(1000, "late")) }
+        try harness.handler.close(code: .normalClosure, reason: "")
+        harness.advance(.seconds(10))
+        #expect(harness.handler.state == .closedAwaitingTransport)
+        #expect(!harness.isClosed, "§7.1.1: the server still has its grace to close TCP first")
+        harness.advance(.milliseconds(1999))
+        #expect(!harness.isClosed)
+        harness.advance(.milliseconds(1))
+        #expect(harness.isClosed)
+        let summary = try #require(harness.summary)
+        #expect(summary.wasClean)
+        #expect(summary.closeTimeoutFiredIn == .closedAwaitingTransport)
+    }
+
+    @Test func aPongTimesTheOldestUnansweredPingNotTheLatestRearm() throws {
+        let harness = try Harness { $0.pongTimeout = .seconds(5) }
+        try harness.handler.sendPing([1])
+        harness.advance(.seconds(3))
+        try harness.handler.sendPing([2])
+        try harness.handler.sendPing([3])
+        harness.advance(.seconds(1))
+        // Answers ping 2 (and so ping 1); ping 3, sent at +3 s, times out at +8 s.
+        try harness.serverSends(.pong([2]))
+        _ = try harness.written()
+        harness.advance(.milliseconds(3999))
+        #expect(try harness.sentFrames().isEmpty)
+        harness.advance(.milliseconds(1))
+        #expect(try harness.sentFrames().map(\.closeCode) == [1011])
     }
 
     @Test func repliesWrittenDuringAReadAreFlushedOnceAtReadComplete() throws {

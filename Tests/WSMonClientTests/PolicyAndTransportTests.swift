@@ -11,54 +11,13 @@ import WSMonTestSupport
 /// Reconnect policy details and transport options, against the lab on loopback.
 @Suite("Reconnect policy and transport options", .serialized)
 struct PolicyAndTransportTests {
-    private func attempts(_ events: [SessionEvent]) -> [Int] {
-        events.compactMap {
-            if case .reconnectScheduled(_, let attempt, _) = $0.kind { return attempt } else { return nil }
-        }
-    }
+    // The policy itself is tested as transcripts (SessionStateMachineTests); these check
+    // that the session runs the machine's actions over real sockets.
 
-    @Test func backoffStartsOverOnlyAfterAStablePeriod() async throws {
-        let lab = try await ScenarioLab.start()
-        for (stable, expected) in [(Duration.milliseconds(100), [1, 1, 1]), (.seconds(60), [1, 2, 3])] {
-            let recorder = SessionRecorder()
-            let session = recorder.start(
-                try LabScenarioTests.options(lab.url("/server-close?code=1012&after=0.2")) {
-                    $0.reconnect.isEnabled = true
-                    $0.reconnect.backoffInitial = .milliseconds(10)
-                    $0.reconnect.stablePeriod = stable
-                }
-            )
-            let events = try await recorder.wait { self.attempts($0).count >= 3 }
-            session.close()
-            #expect(Array(self.attempts(events).prefix(3)) == expected, "stable period \(stable)")
-        }
-        try await lab.shutdown()
-    }
-
-    @Test func tryAgainLaterWaitsLonger() async throws {
-        let lab = try await ScenarioLab.start()
+    @Test func failedAttemptsAreNumberedAndStopAtTheLimit() async throws {
         let recorder = SessionRecorder()
-        let session = recorder.start(
-            try LabScenarioTests.options(lab.url("/server-close?code=1013&after=0.05")) {
-                $0.reconnect.isEnabled = true
-                $0.reconnect.tryAgainLaterDelay = .milliseconds(700)
-            }
-        )
-        let events = try await recorder.wait { self.attempts($0).count >= 1 }
-        session.close()
-        for case .reconnectScheduled(let delay, _, _) in events.map(\.kind) {
-            #expect(delay >= .milliseconds(700))
-        }
-        try await lab.shutdown()
-    }
-
-    @Test func attemptLimitStopsTheSessionAndCountersAddUp() async throws {
-        let lab = try await ScenarioLab.start()
-        let url = lab.url("/echo")
-        try await lab.shutdown()
-        let recorder = SessionRecorder()
-        let session = recorder.start(
-            try LabScenarioTests.options(url) {
+        recorder.start(
+            try LabScenarioTests.options("ws://127.0.0.1:9/") {
                 $0.reconnect.isEnabled = true
                 $0.reconnect.backoffInitial = .milliseconds(10)
                 $0.reconnect.maxAttempts = 3
@@ -67,15 +26,24 @@ struct PolicyAndTransportTests {
         let events = try await recorder.wait { $0.stopped != nil }
         #expect(events.stopped == .attemptsExhausted(3))
         #expect(events.connectErrors.count == 3)
-        let counters = try await session.readCounters().get()
-        #expect(counters.attempts == 3)
-        #expect(counters.consecutiveFailures == 3)
-        #expect(counters.connects == 0)
-        #expect(counters.timeInState[.reconnecting] != nil)
+        let attempts = events.compactMap { if case .connecting(let attempt, _) = $0.kind { attempt } else { nil } }
+        let scheduled = events.compactMap {
+            if case .reconnectScheduled(_, let attempt, _) = $0.kind { attempt } else { nil }
+        }
+        #expect(attempts == [1, 2, 3])
+        #expect(scheduled == [2, 3], "a scheduled reconnect names the attempt that follows")
+        #expect(events.allSatisfy { $0.connection == 0 }, "no connection opened")
+        guard case .stateChanged(.connecting)? = events.first?.kind else {
+            Issue.record(
+                "the first attempt begins with state connecting, got \(events.first.map { "\($0.kind)" } ?? "nothing")"
+            )
+            return
+        }
     }
 
-    @Test func countersRecordConnectsReconnectsAndCloseCodes() async throws {
+    @Test func reopensAreReconnectsAndEveryConnectionIsNumbered() async throws {
         let lab = try await ScenarioLab.start()
+        defer { Task { try? await lab.shutdown() } }
         let recorder = SessionRecorder()
         let session = recorder.start(
             try LabScenarioTests.options(lab.url("/server-close?code=4001&after=0.05")) {
@@ -83,13 +51,37 @@ struct PolicyAndTransportTests {
             }
         )
         try await recorder.wait { $0.opens.count >= 3 }
+        session.close(stopReason: .runEnded("test over"))
+        let events = try await recorder.wait { $0.stopped != nil }
+        let opens = events.opens
+        #expect(opens.map(\.isReconnect).prefix(3) == [false, true, true])
+        #expect(opens.map(\.connection).prefix(3) == [1, 2, 3])
+        #expect(events.closeSummaries.prefix(2).map(\.code.rawValue) == [4001, 4001])
+        #expect(events.stopped == .runEnded("test over"))
+    }
+
+    @Test func theIntervalMessageIsSentWhileOpenAndEndsWithTheConnection() async throws {
+        let lab = try await ScenarioLab.start()
+        defer { Task { try? await lab.shutdown() } }
+        let recorder = SessionRecorder()
+        let session = recorder.start(
+            try LabScenarioTests.options(lab.url("/echo")) {
+                $0.intervalMessage = (.text(#"{"type":"PING"}"#), .milliseconds(50))
+            }
+        )
+        try await recorder.wait { $0.texts.count >= 3 }
         session.close()
-        try await recorder.wait { $0.stopped != nil }
-        let counters = try await session.readCounters().get()
-        #expect(counters.connects >= 3)
-        #expect(counters.reconnects == counters.connects - 1)
-        #expect((counters.closeCodes[4001] ?? 0) >= 2)
-        try await lab.shutdown()
+        let events = try await recorder.wait { $0.stopped != nil }
+        let sent = events.filter { if case .messageSent(.text(#"{"type":"PING"}"#)) = $0.kind { true } else { false } }
+        #expect(sent.count >= 3)
+        #expect(Set(events.texts) == [#"{"type":"PING"}"#], "the echo of each")
+        let closeSent = try #require(
+            events.firstIndex { if case .connection(.closeSent) = $0.kind { true } else { false } }
+        )
+        #expect(
+            !events[closeSent...].contains { if case .messageSent = $0.kind { true } else { false } },
+            "nothing after our Close"
+        )
     }
 
     @Test func ipv6Loopback() async throws {

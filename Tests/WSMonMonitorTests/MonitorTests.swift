@@ -159,10 +159,11 @@ struct MonitorTests {
             bodyPreview: [],
             bodyTruncated: false
         )
+        let core = try ClientConnection(url: try WebSocketURL(parsing: "ws://example.com/"))
+        try await feed.send(.connecting(attempt: 1, request: core.request), at: 0.5)
         try await feed.send(.connectFailed(.handshakeRejected(rejection)), at: 1)
         try await feed.send(.reconnectScheduled(delay: .seconds(3), attempt: 1, retryAfter: .seconds(3)), at: 1)
-        let core = try ClientConnection(url: try WebSocketURL(parsing: "ws://example.com/"))
-        try await feed.send(.connecting(attempt: 2, request: core.request), at: 19.5, connection: 2)
+        try await feed.send(.connecting(attempt: 2, request: core.request), at: 19.5)
         feed.monitor.watch(7)
         let snapshot = await feed.monitor.collect(now: feed.start + 20.5)
         #expect(snapshot.totals.rejectionStatuses == [503: 1])

@@ -1,8 +1,9 @@
 import FoundationEssentials
 import WSMonCore
 
-/// One thing that happened to a session, stamped with wall-clock time and the number of
-/// the connection it belongs to (1 for the first, 0 before any).
+/// One thing that happened to a session, stamped with wall-clock time and `connection`: the
+/// number of connections the session has opened so far, counting the one an event belongs
+/// to once it opened (0 before any open; an attempt's events carry the count before it).
 public struct SessionEvent: Sendable {
     public var time: Date
     public var session: Int
@@ -19,16 +20,22 @@ public struct SessionEvent: Sendable {
     public enum Kind: Sendable {
         case stateChanged(SessionState)
         /// A connection attempt starts; `request` is what will be sent.
+        /// `attempt` counts tries since the session started or last opened (1, 2, …), as in
+        /// `reconnectScheduled` and the policy's `maxAttempts`.
         case connecting(attempt: Int, request: HandshakeRequest)
         /// The first open of the session (`isReconnect` false) or a reopen.
         case opened(HandshakeResponse, isReconnect: Bool)
         /// An event from the protocol core (messages, frames, violations, close steps).
         case connection(WebSocketEvent)
+        /// A whole message this session sent (the user's, the open or reconnect messages, the
+        /// interval message), after the core accepted it.
+        case messageSent(OutgoingMessage)
         case roundTrip(PingID, rtt: Duration)
         /// The attempt never opened: DNS, TCP, TLS, proxy, rejection, timeout.
         case connectFailed(ConnectError)
         /// An opened connection ended.
         case closed(CloseSummary, transportError: String?)
+        /// The next try, `attempt` (numbered as in `connecting`), starts after `delay`.
         case reconnectScheduled(delay: Duration, attempt: Int, retryAfter: Duration?)
         case stopped(StopReason)
         /// A send, ping or close the user asked for could not be done.

@@ -15,14 +15,17 @@ public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomString
     /// Finished: no more connections will be made.
     case stopped
 
-    public init(_ connection: ConnectionState) {
+    /// The state of a session whose connection is open, in `connection`'s close-handshake
+    /// phase. A connection that is not open yet or already over is not such a phase.
+    init(open connection: ConnectionState) {
         switch connection {
-        case .connecting: self = .connecting
         case .open: self = .open
         case .closing: self = .closing
         case .halfClosed: self = .halfClosed
         case .closedAwaitingTransport: self = .closedAwaitingTransport
-        case .closed: self = .stopped
+        case .connecting, .closed:
+            // SessionStateMachine records a phase only after the open and before the end.
+            preconditionFailure("\(connection) is not a phase of an open connection")
         }
     }
 
@@ -55,6 +58,9 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
     case stopCode(UInt16)
     case attemptsExhausted(Int)
     case invalidOptions(String)
+    /// The program closed every session because its run is over (`--duration`, a signal):
+    /// the text says which, e.g. "duration reached".
+    case runEnded(String)
 
     public var description: String {
         switch self {
@@ -63,6 +69,7 @@ public enum StopReason: Hashable, Sendable, CustomStringConvertible {
         case .stopCode(let code): return "close code \(code) is in the stop set"
         case .attemptsExhausted(let count): return "gave up after \(count) failed attempts"
         case .invalidOptions(let detail): return "invalid options: \(detail)"
+        case .runEnded(let why): return why
         }
     }
 }

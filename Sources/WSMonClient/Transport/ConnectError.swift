@@ -23,6 +23,8 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
     case openTimeout
     /// The connection ended before the handshake completed, for another reason.
     case connectionLost(detail: String)
+    /// We gave the attempt up ourselves (the session was closed while connecting).
+    case cancelled(reason: String)
 
     /// A stable, machine-friendly name.
     public var name: String {
@@ -37,6 +39,7 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
         case .handshakeFailed: return "handshake_failed"
         case .openTimeout: return "open_timeout"
         case .connectionLost: return "connection_lost"
+        case .cancelled: return "cancelled"
         }
     }
 
@@ -52,6 +55,7 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
         case .handshakeFailed(let failure): return "handshake failed: \(failure)"
         case .openTimeout: return "not open within the open timeout"
         case .connectionLost(let detail): return "connection lost during the handshake: \(detail)"
+        case .cancelled(let reason): return "attempt cancelled: \(reason)"
         }
     }
 

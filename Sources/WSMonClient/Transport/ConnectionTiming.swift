@@ -6,14 +6,12 @@ struct ConnectionTiming: Sendable {
     var transportCloseGrace: Duration
     var pingInterval: Duration?
     var pongTimeout: Duration
-    var intervalMessage: (message: OutgoingMessage, every: Duration)?
 
     init(_ options: SessionOptions) {
         self.closeTimeout = options.closeTimeout
         self.transportCloseGrace = options.transportCloseGrace
         self.pingInterval = options.pingInterval
         self.pongTimeout = options.pongTimeout
-        self.intervalMessage = options.intervalMessage
     }
 }
 

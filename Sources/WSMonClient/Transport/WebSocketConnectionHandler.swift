@@ -10,33 +10,44 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Where the handler is in its life: one value instead of a flag per phase.
+    enum Lifecycle {
+        /// In a pipeline whose channel is not active yet, or (behind an HTTP CONNECT proxy)
+        /// whose tunnel is not established: the upgrade request waits.
+        case waiting(forTunnel: Bool, context: ChannelHandlerContext?)
+        /// The request is out and the core is driven. `closingTransport`: we asked NIO to
+        /// close TCP, so nothing more is asked of it.
+        case running(ChannelHandlerContext, closingTransport: Bool)
+        /// The transport is gone; the report is kept for a session that adopts us late.
+        case finished(HandlerOutput)
+    }
+
     // The state touched for every message is exempt from runtime exclusivity checks (they
     // were 12 % of the CPU at a million small messages a second). That is safe because the
     // handler lives on its event loop and no access to these overlaps another: nothing
     // here is passed inout across a call that could re-enter the handler.
-    @exclusivity(unchecked) private var core: ClientConnection
-    private let timing: ConnectionTiming
-    private let output: (HandlerOutput) -> Void
-    @exclusivity(unchecked) private var context: ChannelHandlerContext?
-    private var started = false
+    @exclusivity(unchecked) private(set) var core: ClientConnection
+    @exclusivity(unchecked) private var lifecycle: Lifecycle
+    let timing: ConnectionTiming
+    let output: (HandlerOutput) -> Void
+    /// Write batching within one read burst: writes made while reading are flushed once, at
+    /// `channelReadComplete`.
     @exclusivity(unchecked) private var reading = false
     @exclusivity(unchecked) private var needsFlush = false
-    @exclusivity(unchecked) private var closingTransport = false
     private var transportError: (any Error)?
     @exclusivity(unchecked) private var readTime: Date?
     /// Reused for every drain of the core's events.
     @exclusivity(unchecked) private var events: [WebSocketEvent] = []
 
-    // Timers. A generation number defuses a timer that fires after it was replaced.
-    private var closeTimer: Scheduled<Void>?
-    @exclusivity(unchecked) private var closeTimerState: ConnectionState?
-    private var keepaliveTimer: RepeatingTimer?
-    private var intervalTimer: RepeatingTimer?
-    private var pongTimer: Scheduled<Void>?
-    private var pingsSentAt: [(id: PingID, at: NIODeadline)] = []
-
-    /// Behind an HTTP CONNECT proxy the request waits for `tunnelEstablished()`.
-    private var waitsForTunnel: Bool
+    // Timers: each a generation-checked slot, so one that fires after it was replaced
+    // (even in the same loop tick) does nothing.
+    /// The close timeout while closing or half-closed, then the grace for the server's FIN.
+    var closeTimer = LoopTimer()
+    /// The phase `closeTimer` was armed for.
+    var closeTimerPhase: ConnectionState?
+    var keepaliveTimer = LoopTimer()
+    var pongTimer = LoopTimer()
+    var pingSendTimes = PingSendTimes()
 
     init(
         core: ClientConnection,
@@ -46,25 +57,37 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     ) {
         self.core = core
         self.timing = timing
-        self.waitsForTunnel = waitsForTunnel
+        self.lifecycle = .waiting(forTunnel: waitsForTunnel, context: nil)
         self.output = output
     }
 
     var state: ConnectionState { self.core.state }
-    /// Kept for a session that adopts this handler after its channel already closed.
-    private(set) var transportClosedOutput: HandlerOutput?
     var request: HandshakeRequest { self.core.request }
+
+    /// The report of a channel that already closed, for a session that adopts us after it.
+    var transportClosedOutput: HandlerOutput? {
+        if case .finished(let output) = self.lifecycle { return output }
+        return nil
+    }
+
+    /// The context while the core is driven (nil before the start and after the end).
+    var runningContext: ChannelHandlerContext? {
+        if case .running(let context, _) = self.lifecycle { return context }
+        return nil
+    }
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        guard case .waiting(let forTunnel, _) = self.lifecycle else { return }
+        self.lifecycle = .waiting(forTunnel: forTunnel, context: context)
         if context.channel.isActive { self.start(context: context) }
     }
 
     func tunnelEstablished() {
-        self.waitsForTunnel = false
-        if let context = self.context { self.start(context: context) }
+        guard case .waiting(_, let context) = self.lifecycle else { return }
+        self.lifecycle = .waiting(forTunnel: false, context: context)
+        if let context { self.start(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -73,8 +96,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     private func start(context: ChannelHandlerContext) {
-        guard !self.started, !self.waitsForTunnel else { return }
-        self.started = true
+        guard case .waiting(forTunnel: false, _) = self.lifecycle else { return }
+        self.lifecycle = .running(context, closingTransport: false)
         self.run()
     }
 
@@ -97,7 +120,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
                 precondition(consumed > 0 || offset == bytes.count, "the core made no progress")
                 offset += consumed
                 self.run()
-            } while offset < bytes.count && self.context != nil
+            } while offset < bytes.count && self.runningContext != nil
         }
     }
 
@@ -137,16 +160,20 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
 
     /// The one place the connection's end is reported, whichever event brings it.
     private func transportEnded() {
-        guard self.transportClosedOutput == nil else { return }
-        if self.core.state != .closed {
-            self.core.receiveEOF()
+        switch self.lifecycle {
+        case .finished:
+            return
+        case .running(let context, _):
+            if self.core.state != .closed { self.core.receiveEOF() }
+            // Drain what the EOF produced; TCP is already gone, so nothing is asked of it.
+            self.lifecycle = .running(context, closingTransport: true)
+            self.run()
+        case .waiting:
+            if self.core.state != .closed { self.core.receiveEOF() }
         }
-        self.closingTransport = true
-        self.run()
         self.cancelTimers()
         let closed = HandlerOutput.transportClosed(summary: self.core.closeSummary, transportError: self.transportError)
-        self.transportClosedOutput = closed
-        self.context = nil
+        self.lifecycle = .finished(closed)
         self.output(closed)
     }
 
@@ -185,13 +212,13 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     func setReading(_ enabled: Bool) {
-        self.context?.channel.setOption(ChannelOptions.autoRead, value: enabled).whenComplete { _ in }
+        self.runningContext?.channel.setOption(ChannelOptions.autoRead, value: enabled).whenComplete { _ in }
     }
 
     // MARK: Running the core's outputs
 
-    private func run() {
-        guard let context = self.context else { return }
+    func run() {
+        guard case .running(let context, let closingTransport) = self.lifecycle else { return }
         if self.core.hasBytesToSend {
             let bytes = self.core.takeBytesToSend()
             context.write(self.wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
@@ -203,8 +230,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
             self.output(.events(self.events, at: self.readTime ?? Date()))
         }
         self.updateCloseTimer(context: context)
-        if self.core.shouldCloseTransport && !self.closingTransport {
-            self.closingTransport = true
+        if self.core.shouldCloseTransport && !closingTransport {
+            self.lifecycle = .running(context, closingTransport: true)
             self.cancelTimers()
             // Flush first so our last frame (a Close reply) goes out before the FIN.
             context.flush()
@@ -217,101 +244,26 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         case .opened:
             self.startKeepalive(context: context)
         case .pong(_, let answering?):
-            self.pongReceived(answering)
+            self.pongReceived(answering, context: context)
         default:
             break
         }
     }
 
-    // MARK: Close timer
-
-    /// One timer covers closing and half-closed (the close timeout); once both Close frames
-    /// are exchanged it is replaced by the shorter grace for the server's FIN (§7.1.1).
-    private func updateCloseTimer(context: ChannelHandlerContext) {
-        let state = self.core.state
-        switch state {
-        case .closing, .halfClosed:
-            guard self.closeTimerState == nil else { return }
-            self.armCloseTimer(after: self.timing.closeTimeout, for: state, context: context)
-        case .closedAwaitingTransport:
-            guard self.closeTimerState != .closedAwaitingTransport else { return }
-            self.armCloseTimer(
-                after: min(self.timing.transportCloseGrace, self.timing.closeTimeout),
-                for: state,
-                context: context
-            )
-        case .connecting, .open, .closed:
-            return
-        }
+    /// The core's verb for "the close timer fired".
+    func closeTimeoutExpired() {
+        self.core.closeTimeoutExpired()
+        self.run()
     }
 
-    private func armCloseTimer(after delay: Duration, for state: ConnectionState, context: ChannelHandlerContext) {
-        self.closeTimer?.cancel()
-        self.closeTimerState = state
+    /// The core's verb for "a ping went unanswered too long".
+    func failForMissingPong() {
+        self.core.fail(code: .internalError, reason: "keepalive ping timeout")
+        self.run()
+    }
+
+    func cancelTimers() {
         self.stopKeepalive()
-        self.closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay.timeAmount) {
-            self.core.closeTimeoutExpired()
-            self.run()
-        }
-    }
-
-    // MARK: Keepalive and interval messages
-
-    private func startKeepalive(context: ChannelHandlerContext) {
-        if let interval = self.timing.pingInterval {
-            self.keepaliveTimer = RepeatingTimer(on: context.eventLoop, every: interval) {
-                guard self.core.state == .open else { return }
-                _ = try? self.sendPing()
-            }
-        }
-        if let (message, every) = self.timing.intervalMessage {
-            self.intervalTimer = RepeatingTimer(on: context.eventLoop, every: every) {
-                guard self.core.state == .open else { return }
-                try? self.send(message)
-            }
-        }
-    }
-
-    private func pingSent(_ id: PingID) {
-        guard let context = self.context else { return }
-        self.pingsSentAt.append((id, context.eventLoop.now))
-        if self.pongTimer == nil {
-            self.armPongTimer(context: context)
-        }
-    }
-
-    private func armPongTimer(context: ChannelHandlerContext) {
-        self.pongTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.timing.pongTimeout.timeAmount) {
-            self.pongTimer = nil
-            guard !self.pingsSentAt.isEmpty else { return }
-            self.core.fail(code: .internalError, reason: "keepalive ping timeout")
-            self.run()
-        }
-    }
-
-    private func pongReceived(_ id: PingID) {
-        guard let index = self.pingsSentAt.firstIndex(where: { $0.id == id }) else { return }
-        let rtt = (self.context?.eventLoop.now ?? .now()) - self.pingsSentAt[index].at
-        // A pong answers its ping and every older one (§5.5.3).
-        self.pingsSentAt.removeFirst(index + 1)
-        self.pongTimer?.cancel()
-        self.pongTimer = nil
-        if !self.pingsSentAt.isEmpty, let context = self.context { self.armPongTimer(context: context) }
-        self.output(.roundTrip(id, rtt: rtt.duration))
-    }
-
-    private func stopKeepalive() {
-        self.keepaliveTimer?.cancel()
-        self.keepaliveTimer = nil
-        self.intervalTimer?.cancel()
-        self.intervalTimer = nil
-        self.pongTimer?.cancel()
-        self.pongTimer = nil
-    }
-
-    private func cancelTimers() {
-        self.stopKeepalive()
-        self.closeTimer?.cancel()
-        self.closeTimer = nil
+        self.closeTimer.cancel()
     }
 }

@@ -33,8 +33,9 @@ struct EventLine {
         switch event.kind {
         case .connection(.frame) where !self.includeFrames,
             .connection(.opened), .connection(.handshakeRejected), .connection(.handshakeFailed),
-            .connection(.closed):
-            // Left out, or reported by the session as open, connect_failed and closed.
+            .connection(.closed), .messageSent:
+            // Left out, or reported by the session as open, connect_failed and closed (a sent
+            // message is in the outbound frames of --frames).
             return nil
         default:
             break
@@ -92,6 +93,8 @@ struct EventLine {
         case .eventsDropped(let count):
             json.add("event", "events_dropped")
             json.add("count", count)
+        case .messageSent:
+            preconditionFailure("left out above")
         }
         return json.line()
     }
@@ -157,7 +160,7 @@ struct EventLine {
         if let sent = summary.sent { json.add("sent_code", Int(sent.reportedCode.rawValue)) }
         if let received = summary.received { json.add("received_code", Int(received.reportedCode.rawValue)) }
         if let failure = summary.failure { json.add("failure", failure.description) }
-        if let state = summary.closeTimeoutFiredIn { json.add("timeout_fired_in", SessionState(state).description) }
+        if let state = summary.closeTimeoutFiredIn { json.add("timeout_fired_in", state.description) }
         json.add("tcp_closed_by", summary.transportClosedBy.rawValue)
     }
 

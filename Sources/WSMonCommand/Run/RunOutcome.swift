@@ -33,6 +33,9 @@ struct OutcomeTally: Sendable {
         switch event.kind {
         case .connectFailed(.handshakeRejected):
             self.rejected = true
+        case .connectFailed(.cancelled):
+            // We gave the attempt up (a close while connecting): not the server's doing.
+            break
         case .connectFailed:
             if !shuttingDown { self.abnormal = true }
         case .closed(let summary, _):

@@ -16,7 +16,8 @@ final class Runner: Sendable {
         case allStopped
         case closeAfter
         case duration
-        case interrupt
+        /// SIGINT, SIGTERM or the dashboard's quit; `reason` becomes the sessions' stop reason.
+        case interrupt(reason: String)
         case gracePeriodOver
     }
 
@@ -106,7 +107,7 @@ final class Runner: Sendable {
         case .ping(let id): session(id)?.ping()
         case .reconnect(let id): session(id)?.reconnectNow()
         case .drop(let id): session(id)?.dropConnection()
-        case .quit: self.trigger(.interrupt)
+        case .quit: self.trigger(.interrupt(reason: "quit from the dashboard"))
         }
     }
 
@@ -122,7 +123,9 @@ final class Runner: Sendable {
     /// until the user quits.
     func wait(staysWhenAllStop: Bool = false) async -> ExitStatus {
         self.scheduleTimers()
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] in self.trigger(.interrupt) }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] in
+            self.trigger(.interrupt(reason: "interrupted"))
+        }
         defer { signals.cancel() }
         var interrupts = 0
         var forced = false
@@ -132,16 +135,24 @@ final class Runner: Sendable {
                 if staysWhenAllStop && !self.shuttingDown.load(ordering: .relaxed) { continue }
                 break loop
             case .closeAfter:
-                self.closeAll(code: CloseCode(self.flags.closeCode), reason: self.flags.closeReason)
+                self.closeAll(
+                    code: CloseCode(self.flags.closeCode),
+                    reason: self.flags.closeReason,
+                    stopReason: .runEnded("close-after reached")
+                )
             case .duration:
-                self.closeAll(code: .goingAway, reason: "wsmon: duration elapsed")
-            case .interrupt:
+                self.closeAll(
+                    code: .goingAway,
+                    reason: "wsmon: duration elapsed",
+                    stopReason: .runEnded("duration reached")
+                )
+            case .interrupt(let why):
                 interrupts += 1
                 if interrupts > 1 {
                     forced = true
                     break loop
                 }
-                self.closeAll(code: .goingAway, reason: "wsmon exiting")
+                self.closeAll(code: .goingAway, reason: "wsmon exiting", stopReason: .runEnded(why))
             case .gracePeriodOver:
                 break loop
             }
@@ -168,10 +179,10 @@ final class Runner: Sendable {
 
     /// Closes every session gracefully; the run ends when all have stopped or, at the
     /// latest, after the longest close timeout and grace and one more second.
-    func closeAll(code: CloseCode, reason: String) {
+    func closeAll(code: CloseCode, reason: String, stopReason: StopReason) {
         self.shuttingDown.store(true, ordering: .relaxed)
         let sessions = self.sessions.withLock { $0 }
-        for session in sessions { session.close(code: code, reason: reason) }
+        for session in sessions { session.close(code: code, reason: reason, stopReason: stopReason) }
         if self.stopped.withLock({ $0.count }) == sessions.count { self.trigger(.allStopped) }
         let limit = self.longestCloseTimeout.withLock { $0 } + .seconds(1)
         Task { [self] in

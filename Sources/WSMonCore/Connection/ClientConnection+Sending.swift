@@ -50,6 +50,14 @@ extension ClientConnection {
         return self.pings.sent(payload)
     }
 
+    /// The longest-waiting ping we sent that no pong has answered yet (a pong answers its
+    /// ping and every older one, §5.5.3), for the caller's pong timeout.
+    public var oldestUnansweredPing: PingID? { self.pings.oldest }
+
+    /// How many unanswered pings are remembered; beyond it the oldest is forgotten. A caller
+    /// that keeps per-ping data can key it by `PingID.rawValue` modulo this.
+    public static let unansweredPingLimit = PingTracker.limit
+
     /// Queues an unsolicited pong (a one-way heartbeat, §5.5.3).
     public mutating func sendPong(_ payload: [UInt8] = []) throws(UsageError) {
         try self.checkCanSendControl()

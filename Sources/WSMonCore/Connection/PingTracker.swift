@@ -24,5 +24,6 @@ struct PingTracker {
         return id
     }
 
-    var isEmpty: Bool { self.outstanding.isEmpty }
+    /// The longest-waiting ping, if any is unanswered.
+    var oldest: PingID? { self.outstanding.first?.id }
 }

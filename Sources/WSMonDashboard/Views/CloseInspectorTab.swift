@@ -106,7 +106,7 @@ enum CloseInspectorTab {
         }
         var problems: [String] = []
         if let state = summary.closeTimeoutFiredIn {
-            problems.append("the close timeout fired in \(SessionState(state))")
+            problems.append("the close timeout fired in \(state)")
         }
         if summary.received == nil { problems.append("no Close frame arrived (1006)") }
         if summary.sent == nil { problems.append("we sent no Close frame") }

@@ -66,7 +66,8 @@ final class SessionTracker {
             self.enter(state, at: time)
         case .connecting(let attempt, let request):
             self.summary.attempts += 1
-            if event.connection > 1 { tally.reconnectAttempts += 1 }
+            // Every attempt after the session's very first is a reconnect attempt.
+            if self.summary.attempts > 1 { tally.reconnectAttempts += 1 }
             self.request = HeaderBlock(
                 firstLine: "GET \(request.url.resource) HTTP/1.1",
                 headers: request.headers.fields
@@ -129,7 +130,7 @@ final class SessionTracker {
         case .commandRefused(let error):
             if self.refusedCommands.count == Self.refusedCommandLimit { self.refusedCommands.removeFirst() }
             self.refusedCommands.append(RefusedCommand(time: time, reason: error.description))
-        case .eventsDropped:
+        case .eventsDropped, .messageSent:
             break
         }
     }
@@ -198,7 +199,7 @@ final class SessionTracker {
 
     private func finishTimeline(_ summary: CloseSummary, transportError: String?, connection: Int, at time: Double) {
         if let state = summary.closeTimeoutFiredIn {
-            self.step(.closeTimeoutFired(in: "\(SessionState(state))"), connection: connection, at: time)
+            self.step(.closeTimeoutFired(in: state.description), connection: connection, at: time)
         }
         self.step(.transportClosed(byPeer: summary.transportClosedBy == .peer), connection: connection, at: time)
         guard var timeline = self.currentTimeline else { return }

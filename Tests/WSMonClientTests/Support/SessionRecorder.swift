@@ -14,13 +14,15 @@ final class SessionRecorder: Sendable {
     }
 
     /// Starts a session whose events are recorded here; `react` runs on its event loop.
+    @discardableResult
     func start(
         _ options: SessionOptions,
         id: Int = 1,
+        random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator(),
         react: @escaping @Sendable (SessionEvent, Session) -> Void = { _, _ in }
     ) -> Session {
         let box = Box()
-        let session = Session(id: id, options: options, eventLoop: self.group.next()) { event in
+        let session = Session(id: id, options: options, eventLoop: self.group.next(), random: random) { event in
             self.events.withLock { $0.append(event) }
             if let session = box.session { react(event, session) }
         }

@@ -2,9 +2,12 @@ import NIOCore
 import Synchronization
 
 /// RFC 6455 §4.1: "there MUST be no more than one connection in a CONNECTING state" to the
-/// same host and port; further attempts wait their turn. Shared by all sessions of a process.
-final class EndpointGate: Sendable {
-    static let shared = EndpointGate()
+/// same host and port; further attempts wait their turn. Sessions share one gate (`shared`
+/// unless given another, as tests do).
+public final class EndpointGate: Sendable {
+    public static let shared = EndpointGate()
+
+    public init() {}
 
     private struct Waiter: Sendable {
         let eventLoop: any EventLoop
