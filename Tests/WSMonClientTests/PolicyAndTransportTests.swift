@@ -23,7 +23,8 @@ struct PolicyAndTransportTests {
                 $0.reconnect.maxAttempts = 3
             }
         )
-        let events = try await recorder.wait { $0.stopped != nil }
+        // Generous: the storm suite may share the event loops with this one.
+        let events = try await recorder.wait(timeout: .seconds(30)) { $0.stopped != nil }
         #expect(events.stopped == .attemptsExhausted(3))
         #expect(events.connectErrors.count == 3)
         let attempts = events.compactMap { if case .connecting(let attempt, _) = $0.kind { attempt } else { nil } }
