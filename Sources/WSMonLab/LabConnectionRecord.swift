@@ -9,6 +9,8 @@ public struct LabConnectionRecord: Sendable {
     public var id: Int
     public var path: String
     public var framesReceived: [Frame] = []
+    /// Frames a flood sent so far (updated once per burst): how tests see a server held back.
+    public var framesSent = 0
     /// Text messages received, reassembled.
     public var messagesReceived: [String] = []
     /// The code of each Close frame the client sent (nil for an empty Close).

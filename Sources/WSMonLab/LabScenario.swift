@@ -45,6 +45,11 @@ public struct LabScenario: Hashable, Sendable {
             summary: "binary messages as fast as TCP takes them (&count=K stops after K)"
         ),
         .init(
+            name: "ping-flood",
+            example: "/ping-flood?size=16",
+            summary: "pings as fast as TCP takes them, never reading (the pongs pile up)"
+        ),
+        .init(
             name: "violation",
             example: "/violation/masked",
             summary: "one invalid frame: masked, bad-utf8, rsv, close-1005, unknown-opcode, fragmented-ping"
@@ -73,6 +78,8 @@ enum LabBehavior: Equatable {
     case drop(after: Double, messages: Int)
     case reject(status: Int, retryAfter: String?)
     case flood(size: Int, count: Int?)
+    /// Pings as fast as TCP takes them, and nothing read: the client's pongs back up.
+    case pingFlood(size: Int)
     case violation(String)
     case periodicDrop(every: Double, jitter: Double)
     case notFound
@@ -115,6 +122,8 @@ enum LabBehavior: Equatable {
             self = .echo(closeAfter: query["close-after"].flatMap(Double.init), code: code, reason: reason)
         case "/flood":
             self = .flood(size: max(1, integer("size", 1024)), count: query["count"].flatMap(Int.init))
+        case "/ping-flood":
+            self = .pingFlood(size: min(125, max(0, integer("size", 16))))
         case "/periodic-drop":
             self = .periodicDrop(every: max(0.05, number("every", 2)), jitter: max(0, number("jitter", 0)))
         default:

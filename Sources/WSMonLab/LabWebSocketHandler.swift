@@ -16,6 +16,10 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     private var sequence = 0
     private var timers: [Scheduled<Void>] = []
     private var floodRemaining = 0
+    private var floodSent = 0
+    /// The ping flood's pre-encoded burst and the pings in it.
+    private var pingBurst: (ByteBuffer, Int)?
+    private var rawWriter: RawWriter?
 
     init(id: Int, behavior: LabBehavior, lab: ScenarioLab) {
         self.id = id
@@ -49,7 +53,12 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             self.after(after) { $0.dropTCP() }
         case .flood(let size, let count):
             self.floodRemaining = count ?? Int.max
-            self.flood(size: size)
+            self.flood(.binary, size: size)
+        case .pingFlood(let size):
+            // Never reading: the client's pongs soon stay in its own buffers, which is what
+            // a test wants to see bounded.
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            self.startPingFlood(size: size, context: context)
         case .violation(let kind):
             if let frame = self.invalidFrame(kind) { context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil) }
         case .periodicDrop(let every, let jitter):
@@ -80,18 +89,53 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         }
     }
 
-    private func flood(size: Int) {
+    /// Writes frames while TCP takes them; writability brings it back here.
+    private func flood(_ opcode: WebSocketOpcode, size: Int) {
         guard let context = self.context else { return }
         let payload = ByteBuffer(repeating: 0x2A, count: size)
         while context.channel.isWritable && !self.sentClose && self.floodRemaining > 0 {
-            context.write(self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .binary, data: payload)), promise: nil)
+            context.write(self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: opcode, data: payload)), promise: nil)
             self.floodRemaining -= 1
+            self.floodSent += 1
         }
         context.flush()
+        let sent = self.floodSent
+        self.lab.update(self.id) { $0.framesSent = sent }
+    }
+
+    /// As fast as a raw socket: pre-encoded bursts of pings (64 KiB each) are written whole,
+    /// below the frame encoder, millions of pings a second.
+    private func startPingFlood(size: Int, context: ChannelHandlerContext) {
+        let raw = RawWriter()
+        try? context.pipeline.syncOperations.addHandler(raw, position: .first)
+        self.rawWriter = raw
+        var burst = context.channel.allocator.buffer(capacity: 1 << 16)
+        let frame: [UInt8] = [0x89, UInt8(size)] + [UInt8](repeating: 0x2A, count: size)
+        while burst.readableBytes + frame.count <= 1 << 16 { burst.writeBytes(frame) }
+        self.pingBurst = (burst, burst.readableBytes / frame.count)
+        self.floodPings()
+    }
+
+    private func floodPings() {
+        guard let context = self.context, let raw = self.rawWriter?.context, let (burst, pings) = self.pingBurst
+        else { return }
+        while context.channel.isWritable {
+            raw.write(NIOAny(burst), promise: nil)
+            self.floodSent += pings
+        }
+        raw.flush()
+        let sent = self.floodSent
+        self.lab.update(self.id) { $0.framesSent = sent }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if case .flood(let size, _) = self.behavior, context.channel.isWritable { self.flood(size: size) }
+        if context.channel.isWritable {
+            switch self.behavior {
+            case .flood(let size, _): self.flood(.binary, size: size)
+            case .pingFlood: self.floodPings()
+            default: break
+            }
+        }
         context.fireChannelWritabilityChanged()
     }
 
@@ -157,7 +201,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     private var echoes: Bool {
         switch self.behavior {
-        case .flood, .lastMessageThenClose: return false
+        case .flood, .pingFlood, .lastMessageThenClose: return false
         default: return true
         }
     }
@@ -237,5 +281,19 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+}
+
+/// Sits next to the socket so bytes written through its context skip the frame encoder.
+private final class RawWriter: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = ByteBuffer
+    private(set) var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 }

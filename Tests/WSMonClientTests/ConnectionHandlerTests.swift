@@ -23,6 +23,7 @@ struct ConnectionHandlerTests {
             let recorder = Recorder()
             self.handler = WebSocketConnectionHandler(core: core, timing: ConnectionTiming(options)) {
                 recorder.outputs.append($0)
+                recorder.onOutput?($0)
             }
             self.recorder = recorder
             try self.channel.pipeline.syncOperations.addHandler(self.handler)
@@ -41,6 +42,8 @@ struct ConnectionHandlerTests {
 
         final class Recorder {
             var outputs: [HandlerOutput] = []
+            /// Runs after each output is recorded, on the loop (to react as a session would).
+            var onOutput: ((HandlerOutput) -> Void)?
         }
 
         func serverSends(_ bytes: [UInt8]) throws {

@@ -25,7 +25,7 @@ struct EventStreamTests {
         try await lab.shutdown()
     }
 
-    @Test func aBurstOverTheLimitDropsFrameRecordsAndSaysSo() async throws {
+    @Test func aBurstOverTheLimitPausesReadingAndLosesNoMessage() async throws {
         let lab = try await ScenarioLab.start()
         var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/flood?size=64&count=5000")))
         options.pingInterval = nil
@@ -46,7 +46,9 @@ struct EventStreamTests {
             }
         }
         #expect(messages >= 5000, "messages are never dropped")
-        #expect(dropped > 0, "a read of hundreds of frames overflows 32 slots: the records go, counted")
+        // Reading pauses at the message that fills the queue, so at most that message's own
+        // frame records overflow it (counted), not the hundreds of frames of a read.
+        #expect(dropped < 100, "\(dropped) frame records dropped")
         try await lab.shutdown()
     }
 

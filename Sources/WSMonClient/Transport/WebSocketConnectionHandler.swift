@@ -26,15 +26,23 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     // were 12 % of the CPU at a million small messages a second). That is safe because the
     // handler lives on its event loop and no access to these overlaps another: nothing
     // here is passed inout across a call that could re-enter the handler.
-    @exclusivity(unchecked) private(set) var core: ClientConnection
+    @exclusivity(unchecked) var core: ClientConnection
     @exclusivity(unchecked) private var lifecycle: Lifecycle
     let timing: ConnectionTiming
     let output: (HandlerOutput) -> Void
     /// Write batching within one read burst: writes made while reading are flushed once, at
     /// `channelReadComplete`.
     @exclusivity(unchecked) private var reading = false
-    @exclusivity(unchecked) private var needsFlush = false
+    @exclusivity(unchecked) var needsFlush = false
     private var transportError: (any Error)?
+    // Backpressure (see +Backpressure): parsing stops at a message boundary while paused,
+    // and what was already read waits, unparsed, in `unparsed`.
+    @exclusivity(unchecked) var readingPaused = false
+    var consumerPaused = false
+    var outboundFull = false
+    var unparsed: ByteBuffer?
+    /// The server's FIN came while bytes before it were still unparsed.
+    var inputClosedWhilePaused = false
     @exclusivity(unchecked) private var readTime: Date?
     /// Reused for every drain of the core's events.
     @exclusivity(unchecked) private var events: [WebSocketEvent] = []
@@ -102,14 +110,28 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = self.unwrapInboundIn(data)
+        var buffer = self.unwrapInboundIn(data)
+        // Bytes read after a pause (NIO may finish a read burst) wait behind the others.
+        if self.unparsed != nil {
+            self.unparsed!.writeBuffer(&buffer)
+            return
+        }
         self.reading = true
+        self.parse(buffer)
+    }
+
+    /// Feeds `buffer` to the core frame by frame: the session sees each message, and can
+    /// answer it (or pause reading), before the frames after it are parsed. What a pause
+    /// leaves unparsed waits in `unparsed` (`stopsWhenPaused` false: parse it all anyway).
+    func parse(_ buffer: ByteBuffer, stopsWhenPaused: Bool = true) {
+        if stopsWhenPaused && self.readingPaused {
+            self.unparsed = buffer
+            return
+        }
         // Everything in one read arrived together: one clock reading stamps it all.
         self.readTime = Date()
         defer { self.readTime = nil }
-        // Frame by frame: the session sees each message, and can answer it, before the
-        // frames after it are parsed.
-        buffer.withUnsafeReadableBytes { bytes in
+        let consumed = buffer.withUnsafeReadableBytes { bytes in
             var offset = 0
             repeat {
                 let consumed = self.core.receive(
@@ -120,7 +142,11 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
                 precondition(consumed > 0 || offset == bytes.count, "the core made no progress")
                 offset += consumed
                 self.run()
-            } while offset < bytes.count && self.runningContext != nil
+            } while offset < bytes.count && !(stopsWhenPaused && self.readingPaused) && self.runningContext != nil
+            return offset
+        }
+        if consumed < buffer.readableBytes && self.runningContext != nil {
+            self.unparsed = buffer.getSlice(at: buffer.readerIndex + consumed, length: buffer.readableBytes - consumed)
         }
     }
 
@@ -135,9 +161,14 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
-            // The server shut its side of TCP (allowRemoteHalfClosure makes this visible).
-            self.core.receiveEOF()
-            self.run()
+            // The server shut its side of TCP (allowRemoteHalfClosure makes this visible),
+            // after every byte it sent.
+            if self.unparsed != nil {
+                self.inputClosedWhilePaused = true
+            } else {
+                self.core.receiveEOF()
+                self.run()
+            }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -164,6 +195,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         case .finished:
             return
         case .running(let context, _):
+            // What was read before the end is delivered, paused or not: nothing is lost.
+            self.parseUnparsed(ignoringPause: true)
             if self.core.state != .closed { self.core.receiveEOF() }
             // Drain what the EOF produced; TCP is already gone, so nothing is asked of it.
             self.lifecycle = .running(context, closingTransport: true)
@@ -209,10 +242,6 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     func abort(reason: String) {
         self.core.abort(reason: reason)
         self.run()
-    }
-
-    func setReading(_ enabled: Bool) {
-        self.runningContext?.channel.setOption(ChannelOptions.autoRead, value: enabled).whenComplete { _ in }
     }
 
     // MARK: Running the core's outputs

@@ -147,6 +147,21 @@ struct EventLine {
         }
     }
 
+    /// The `closed` line of a connection a forced exit cut short: it never got to end, so
+    /// there is no close handshake to report, only that it was cut.
+    func cutShort(connection: Int, at time: Date, prefix: SessionPrefix) -> [UInt8] {
+        var json = JSONObject()
+        json.addTimestamp("time", time, reusing: &prefix.stamp)
+        json.appendFields(prefix.identity)
+        json.add("connection", connection)
+        json.add("event", "closed")
+        json.add("code", Int(CloseCode.abnormalClosure.rawValue))
+        json.add("initiator", "local")
+        json.add("clean", false)
+        json.add("cut_short", true)
+        return json.line()
+    }
+
     private static func add(_ frame: CloseFrame, to json: inout JSONObject) {
         if let code = frame.code { json.add("code", Int(code.rawValue)) } else { json.addNull("code") }
         json.add("reason", frame.reason)

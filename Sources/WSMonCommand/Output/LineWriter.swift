@@ -1,17 +1,57 @@
 import Foundation
-import Synchronization
 
-/// Collects lines from any thread and writes them to file descriptors from a thread of its
-/// own, so an event loop never blocks on a slow terminal or disk.
-final class LineWriter: Sendable {
-    private let descriptors: [Int32]
-    private let pending = Mutex<(buffer: [UInt8], closed: Bool)>(([], false))
-    private let flushed = Mutex<Bool>(false)
-    private let interval: Duration
+/// Writes lines to one file descriptor (stdout or the record) from a thread of its own, so
+/// an event loop never blocks on a slow terminal, a stalled pipe or a full disk.
+///
+/// Its memory is bounded: once `capacity` bytes wait, `write` answers false and the caller
+/// pauses the session that wrote (its socket stops being read, so TCP pushes back on the
+/// server) and asks to be resumed with `resumeWhenDrained`; the writer resumes it once a
+/// write completed and less than a quarter of the capacity waits. At most `capacity` bytes
+/// wait and `capacity` more are being written, plus the line each session wrote before it
+/// paused.
+final class LineWriter: @unchecked Sendable {
+    /// 4 MiB waiting per output (stdout, the record).
+    static let capacity = 4 << 20
 
-    init(descriptors: [Int32], interval: Duration = .milliseconds(50)) {
-        self.descriptors = descriptors
-        self.interval = interval
+    /// Why the writer stopped writing.
+    enum Failure: Equatable, Sendable {
+        /// The reader went away (EPIPE: `| head -1` has what it wanted).
+        case readerClosed
+        /// Any other write error, as `strerror` says it.
+        case writeFailed(String)
+    }
+
+    /// What the output is, for messages: "stdout" or the record's path.
+    let name: String
+    private let descriptor: Int32
+    private let capacity: Int
+    private let onFailure: @Sendable (Failure) -> Void
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var buffer: [UInt8] = []
+    /// The size of the chunk the thread is writing now.
+    private var writing = 0
+    private var waitingToResume: [@Sendable () -> Void] = []
+    private var closing = false
+    private var finished = false
+    private var failure: Failure?
+    private var abandoned = false
+    private var finishWaiters: [CheckedContinuation<Bool, Never>] = []
+
+    /// `onFailure` is called once, from the writer's thread, when a write fails; later lines
+    /// are then dropped without pausing anyone.
+    init(
+        descriptor: Int32,
+        name: String,
+        capacity: Int = LineWriter.capacity,
+        onFailure: @escaping @Sendable (Failure) -> Void
+    ) {
+        self.descriptor = descriptor
+        self.name = name
+        self.capacity = capacity
+        self.onFailure = onFailure
+        // A closed pipe must come back as EPIPE, not end the process.
+        signal(SIGPIPE, SIG_IGN)
         let thread = Thread { [self] in self.run() }
         thread.name = "wsmon-writer"
         thread.start()
@@ -30,43 +70,121 @@ final class LineWriter: Sendable {
         var description: String
     }
 
-    func write(_ line: [UInt8]) {
-        self.pending.withLock { $0.buffer.append(contentsOf: line) }
+    /// Queues `line`. False when the buffer is full: pause the writer of the line, and
+    /// register its resumption with `resumeWhenDrained`.
+    func write(_ line: [UInt8]) -> Bool {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        guard self.failure == nil, !self.finished else { return true }
+        let wasEmpty = self.buffer.isEmpty
+        self.buffer.append(contentsOf: line)
+        if wasEmpty { self.condition.signal() }
+        return self.buffer.count < self.capacity
+    }
+
+    /// Runs `resume` once the buffer has drained (at once if it already has).
+    func resumeWhenDrained(_ resume: @escaping @Sendable () -> Void) {
+        self.condition.lock()
+        let drained = self.failure != nil || self.buffer.count < self.capacity / 4
+        if !drained { self.waitingToResume.append(resume) }
+        self.condition.unlock()
+        if drained { resume() }
+    }
+
+    /// Writes what is queued and stops, waiting at most `limit`. True when everything was
+    /// written; false when the output stayed blocked (or `abandon` was called).
+    func finish(within limit: Duration) async -> Bool {
+        self.beginClosing()
+        let timeout = Task { [self] in
+            try? await Task.sleep(for: limit)
+            self.abandon()
+        }
+        defer { timeout.cancel() }
+        return await withCheckedContinuation { continuation in
+            self.condition.lock()
+            if self.finished || self.abandoned {
+                let succeeded = self.finished && self.failure == nil
+                self.condition.unlock()
+                continuation.resume(returning: succeeded)
+            } else {
+                self.finishWaiters.append(continuation)
+                self.condition.unlock()
+            }
+        }
+    }
+
+    private func beginClosing() {
+        self.condition.lock()
+        self.closing = true
+        self.condition.signal()
+        self.condition.unlock()
+    }
+
+    /// Stops waiting for a blocked output: `finish` returns false at once (now or later).
+    func abandon() {
+        self.condition.lock()
+        self.abandoned = true
+        let waiters = self.finishWaiters
+        self.finishWaiters = []
+        self.condition.unlock()
+        for waiter in waiters { waiter.resume(returning: false) }
+    }
+
+    /// Bytes not written yet: waiting, or in a write that has not completed.
+    var unwrittenByteCount: Int {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        return self.buffer.count + self.writing
     }
 
     private func run() {
+        var chunk: [UInt8] = []
         while true {
-            let (bytes, closed) = self.pending.withLock { pending in
-                defer { pending.buffer.removeAll(keepingCapacity: true) }
-                return (pending.buffer, pending.closed)
+            self.condition.lock()
+            while self.buffer.isEmpty && !self.closing { self.condition.wait() }
+            if self.buffer.isEmpty {
+                self.finished = true
+                let waiters = self.finishWaiters
+                self.finishWaiters = []
+                let succeeded = self.failure == nil
+                self.condition.unlock()
+                for waiter in waiters { waiter.resume(returning: succeeded) }
+                return
             }
-            if !bytes.isEmpty { self.writeAll(bytes) }
-            if closed { break }
-            Thread.sleep(
-                forTimeInterval: Double(self.interval.components.attoseconds) / 1e18
-                    + Double(self.interval.components.seconds)
-            )
+            swap(&chunk, &self.buffer)
+            self.writing = chunk.count
+            self.condition.unlock()
+
+            let failure = self.writeAll(chunk)
+            chunk.removeAll(keepingCapacity: true)
+
+            self.condition.lock()
+            self.writing = 0
+            if let failure, self.failure == nil { self.failure = failure }
+            let failed = self.failure != nil
+            if failed { self.buffer.removeAll() }
+            var resumes: [@Sendable () -> Void] = []
+            if failed || self.buffer.count < self.capacity / 4 { swap(&resumes, &self.waitingToResume) }
+            self.condition.unlock()
+            if let failure { self.onFailure(failure) }
+            for resume in resumes { resume() }
         }
-        self.flushed.withLock { $0 = true }
     }
 
-    private func writeAll(_ bytes: [UInt8]) {
-        for descriptor in self.descriptors {
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { return }
+    private func writeAll(_ bytes: [UInt8]) -> Failure? {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(self.descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
                     offset += written
+                    continue
                 }
+                if written < 0 && errno == EINTR { continue }
+                if written < 0 && errno == EPIPE { return .readerClosed }
+                return .writeFailed(written < 0 ? String(cString: strerror(errno)) : "nothing written")
             }
+            return nil
         }
-    }
-
-    /// Writes what is pending and stops the writer thread.
-    func close() {
-        self.pending.withLock { $0.closed = true }
-        while !self.flushed.withLock({ $0 }) { usleep(5_000) }
     }
 }

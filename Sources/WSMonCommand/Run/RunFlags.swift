@@ -3,10 +3,20 @@ import WSMonCore
 
 /// How a run ends and where its events go; shared by `wsmon URL…`, `--config` and `demo`.
 struct RunFlags: ParsableArguments {
-    @Flag(help: "Print one JSON object per event to stdout instead of opening the dashboard.")
+    @Flag(
+        help: ArgumentHelp(
+            "Print one JSON object per event to stdout instead of opening the dashboard.",
+            discussion: "Output is bounded: \(RunOutput.boundDescription)."
+        )
+    )
     var headless = false
 
-    @Option(help: ArgumentHelp("Also write the JSON Lines events to FILE.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write the JSON Lines events to FILE (bounded like stdout).",
+            valueName: "file"
+        )
+    )
     var record: String?
 
     @Flag(help: "Include a JSON line for every frame (direction, opcode, FIN, RSV, mask, size, preview).")

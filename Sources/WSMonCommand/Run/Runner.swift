@@ -18,15 +18,19 @@ final class Runner: Sendable {
         case duration
         /// SIGINT, SIGTERM or the dashboard's quit; `reason` becomes the sessions' stop reason.
         case interrupt(reason: String)
+        /// An output failed: stdout's reader went away, or a write to stdout or the record
+        /// failed. Sessions close gracefully; `fatal` failures end the run with status 74.
+        case outputFailed(fatal: Bool)
         case gracePeriodOver
     }
 
     let group: MultiThreadedEventLoopGroup
     let monitor: Monitor
     private let flags: RunFlags
-    private let writer: LineWriter?
-    private let encoder: EventLine
+    private let output: RunOutput
     private let tally = Mutex(OutcomeTally())
+    /// Interrupts so far: the second ends the run at once, whatever the output is doing.
+    private let interrupts = Atomic<Int>(0)
     private let shuttingDown = Atomic<Bool>(false)
     /// Sessions that have stopped (a dashboard's reconnect can start one again).
     private let stopped = Mutex<Set<Int>>([])
@@ -39,12 +43,18 @@ final class Runner: Sendable {
         self.flags = flags
         self.group = group
         self.monitor = Monitor(frameLogCapacity: flags.frameLog)
-        var descriptors: [Int32] = []
-        if flags.headless { descriptors.append(STDOUT_FILENO) }
-        if let path = flags.record { descriptors.append(try LineWriter.openFile(path)) }
-        self.writer = descriptors.isEmpty ? nil : LineWriter(descriptors: descriptors)
-        self.encoder = EventLine(includeFrames: flags.frames, textPreviewLimit: flags.previewLength)
-        (self.triggers, self.triggerContinuation) = AsyncStream.makeStream(of: Trigger.self)
+        let (triggers, triggerContinuation) = AsyncStream.makeStream(of: Trigger.self)
+        (self.triggers, self.triggerContinuation) = (triggers, triggerContinuation)
+        self.output = try RunOutput(flags: flags) { output, failure in
+            switch failure {
+            case .readerClosed:
+                // `| head -1` has what it wanted: close up, like any tool whose reader left.
+                triggerContinuation.yield(.outputFailed(fatal: output != "stdout"))
+            case .writeFailed(let detail):
+                FileHandle.standardError.write(Data("wsmon: cannot write to \(output): \(detail)\n".utf8))
+                triggerContinuation.yield(.outputFailed(fatal: true))
+            }
+        }
     }
 
     /// Creates and starts the sessions of `specs`; ids count from 1 in order.
@@ -72,9 +82,11 @@ final class Runner: Sendable {
         let eventLoop = self.group.next()
         let monitorSink = self.monitor.register(id: id, options: options, on: eventLoop)
         let prefix = EventLine.SessionPrefix(session: id, name: options.name)
-        return Session(id: id, options: options, eventLoop: eventLoop) { [self] event in
+        let output = self.output.isEmpty ? nil : self.output
+        let box = SessionBox()
+        let session = Session(id: id, options: options, eventLoop: eventLoop) { [self] event in
             monitorSink(event)
-            if let writer = self.writer, let line = self.encoder.encode(event, prefix: prefix) { writer.write(line) }
+            if let output, let session = box.session { output.write(event, prefix: prefix, from: session) }
             // Only what decides the exit status takes the shared lock, not every frame.
             switch event.kind {
             case .connectFailed, .closed:
@@ -92,6 +104,8 @@ final class Runner: Sendable {
                 break
             }
         }
+        box.session = session
+        return session
     }
 
     /// Carries out what the dashboard asks: a command to one session, or quitting (the
@@ -112,6 +126,10 @@ final class Runner: Sendable {
     }
 
     func trigger(_ trigger: Trigger) {
+        if case .interrupt = trigger, self.interrupts.add(1, ordering: .relaxed).newValue >= 2 {
+            // Whatever the run is waiting for now (a blocked stdout included), stop waiting.
+            self.output.abandon()
+        }
         self.triggerContinuation.yield(trigger)
     }
 
@@ -129,6 +147,7 @@ final class Runner: Sendable {
         defer { signals.cancel() }
         var interrupts = 0
         var forced = false
+        var outputFailed = false
         loop: for await trigger in self.triggers {
             switch trigger {
             case .allStopped:
@@ -153,12 +172,21 @@ final class Runner: Sendable {
                     break loop
                 }
                 self.closeAll(code: .goingAway, reason: "wsmon exiting", stopReason: .runEnded(why))
+            case .outputFailed(let fatal):
+                outputFailed = outputFailed || fatal
+                self.closeAll(code: .goingAway, reason: "wsmon exiting", stopReason: .runEnded("output closed"))
             case .gracePeriodOver:
                 break loop
             }
         }
-        self.writer?.close()
+        if forced { self.output.writeCutShort(at: Date()) }
+        // A blocked stdout must not hold the exit: what cannot be written in time is given up.
+        let unwritten = await self.output.finish(within: forced ? .milliseconds(500) : .seconds(2))
+        for (output, bytes) in unwritten {
+            FileHandle.standardError.write(Data("wsmon: \(output) is blocked: \(bytes) bytes not written\n".utf8))
+        }
         if forced { return .interrupted }
+        if outputFailed { return .outputFailed }
         return self.tally.withLock { $0.status }
     }
 
@@ -190,6 +218,11 @@ final class Runner: Sendable {
             self.trigger(.gracePeriodOver)
         }
     }
+}
+
+/// Lets a session's sink reach its session (set right after creation, before it starts).
+private final class SessionBox: @unchecked Sendable {
+    var session: Session?
 }
 
 /// Calls `handler` when one of `signals` arrives, instead of the default action. The

@@ -27,6 +27,11 @@ public struct CloseSummary: Hashable, Sendable, CustomStringConvertible {
     /// The state the connection was stuck in when the caller's close timeout fired.
     public var closeTimeoutFiredIn: ConnectionState?
     public var transportClosedBy: TransportCloser
+    /// Every protocol violation the peer committed on this connection, fatal or not.
+    public var violations = 0
+    /// Repeats of a violation beyond the first few, which were counted but not reported
+    /// as events, by violation name.
+    public var unreportedViolations: [String: Int] = [:]
 
     public init(
         initiator: Initiator,
@@ -44,8 +49,11 @@ public struct CloseSummary: Hashable, Sendable, CustomStringConvertible {
         self.transportClosedBy = transportClosedBy
     }
 
-    /// Both Close frames were exchanged and nothing failed (RFC 6455 §7.1.4's wasClean).
-    public var wasClean: Bool { self.sent != nil && self.received != nil && self.failure == nil }
+    /// Both Close frames were exchanged, nothing failed (RFC 6455 §7.1.4's wasClean) and the
+    /// peer committed no violation, not even one that needed no reaction (a second Close).
+    public var wasClean: Bool {
+        self.sent != nil && self.received != nil && self.failure == nil && self.violations == 0
+    }
 
     /// The WebSocket connection close code (§7.1.5): the peer's, 1005 for a Close without
     /// one, 1006 when no Close arrived.
@@ -66,6 +74,7 @@ public struct CloseSummary: Hashable, Sendable, CustomStringConvertible {
         parts.append("initiated by \(self.initiator.rawValue)")
         if let failure = self.failure { parts.append("failure: \(failure)") }
         if let state = self.closeTimeoutFiredIn { parts.append("close timeout fired while \(state)") }
+        if self.violations > 0 { parts.append("\(self.violations) violations") }
         parts.append("TCP closed by \(self.transportClosedBy.rawValue)")
         parts.append(self.wasClean ? "clean" : "unclean")
         return parts.joined(separator: ", ")

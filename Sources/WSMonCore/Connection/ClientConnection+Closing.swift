@@ -118,7 +118,7 @@ extension ClientConnection {
 
     /// The peer broke a rule: report it and, when fatal, fail the connection (§7.1.7).
     mutating func peerViolated(_ violation: PeerViolation) {
-        self.events.append(.violation(violation))
+        if self.violationTally.count(violation) { self.events.append(.violation(violation)) }
         guard violation.isFatal else { return }
         self.fail(.peerViolation(violation), code: violation.closeCode, reason: violation.closeReason)
     }
@@ -158,6 +158,9 @@ extension ClientConnection {
     }
 
     mutating func finish(_ summary: CloseSummary) {
+        var summary = summary
+        summary.violations = self.violationTally.total
+        summary.unreportedViolations = self.violationTally.unreported
         self.discardingInput = true
         self.internalState = .closed(summary)
         self.events.append(.closed(summary))

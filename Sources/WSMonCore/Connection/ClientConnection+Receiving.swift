@@ -118,7 +118,9 @@ extension ClientConnection {
         return nil
     }
 
-    /// Returns true when a data message was delivered.
+    /// Returns true at a boundary the caller may act on before more is parsed: a data
+    /// message delivered, or a control frame (or an ignored one) handled. So a caller that
+    /// stops reading while its outbound buffer is full stops after the ping that filled it.
     private mutating func receivePayload(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) -> Bool {
         if self.options.recordFrames && !self.inbound.preview.isFull {
             self.inbound.preview.append(contentsOf: chunk)
@@ -128,18 +130,17 @@ extension ClientConnection {
             return self.receiveMessageData(chunk, isFrameEnd: isFrameEnd)
         case .control:
             self.inbound.controlPayload.append(contentsOf: chunk)
-            if isFrameEnd {
-                self.recordInboundFrame()
-                self.receiveControlFrame(self.inbound.header.opcode, payload: self.inbound.controlPayload)
-            }
+            guard isFrameEnd else { return false }
+            self.recordInboundFrame()
+            self.receiveControlFrame(self.inbound.header.opcode, payload: self.inbound.controlPayload)
+            return true
         case .ignored:
-            if isFrameEnd {
-                self.recordInboundFrame()
-                let opcode = self.inbound.header.opcode
-                self.events.append(.violation(opcode == .close ? .secondCloseFrame : .frameAfterClose(opcode)))
-            }
+            guard isFrameEnd else { return false }
+            self.recordInboundFrame()
+            let opcode = self.inbound.header.opcode
+            self.peerViolated(opcode == .close ? .secondCloseFrame : .frameAfterClose(opcode))
+            return true
         }
-        return false
     }
 
     /// Returns true when the chunk completed a message.
@@ -186,9 +187,7 @@ extension ClientConnection {
         case .ping:
             // §5.5.2: answer with a Pong carrying the same data. Nothing is sent after our Close.
             self.events.append(.ping(payload))
-            if self.state == .open {
-                payload.withUnsafeBytes { self.appendFrame(.pong, fin: true, payload: $0) }
-            }
+            if self.state == .open { self.answerPing(payload) }
         case .pong:
             self.events.append(.pong(payload, answering: self.pings.answer(payload)))
         default:

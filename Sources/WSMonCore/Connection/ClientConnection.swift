@@ -9,8 +9,8 @@
 ///    while `state` is `.closing`, `.halfClosed` or `.closedAwaitingTransport`, run a close
 ///    timer and call `closeTimeoutExpired()` when it fires.
 ///
-/// Every rule lives in this type and its extensions (Receiving, Sending, Closing): an
-/// input either changes `state` in one place or returns having changed nothing.
+/// Every rule lives in this type and its extensions (Handshake, Receiving, Sending, Pongs,
+/// Closing): an input either changes `state` in one place or returns having changed nothing.
 public struct ClientConnection: Sendable {
     enum State {
         case connecting
@@ -77,6 +77,10 @@ public struct ClientConnection: Sendable {
     // Sending side.
     var outboundMessage: Opcode?
     var pings = PingTracker()
+    /// The caller's outbound buffer is full: pongs are held, the latest ping's only.
+    var outboundBlocked = false
+    var heldPong: [UInt8]?
+    var violationTally = ViolationTally()
 
     /// Creates a connection and queues the upgrade request (take it with `takeBytesToSend()`).
     /// `random` supplies the Sec-WebSocket-Key and every masking key; the default is the

@@ -89,14 +89,6 @@ final class TmuxTerminal: @unchecked Sendable {
         try Self.output(["tmux", "-L", self.socket] + arguments, capturing: capturingOutput)
     }
 
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np`, declared for _GNU_SOURCE only.
-    private static let addCloseFrom:
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32 =
-            unsafeBitCast(
-                dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")!,
-                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self
-            )
-
     /// Runs a command and returns its stdout. Spawned by hand rather than with Process:
     /// Foundation's Process waits for EOF on a socket the child inherits, and the tmux
     /// server the first command starts would hold it for as long as it lives.
@@ -117,7 +109,7 @@ final class TmuxTerminal: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         // Nothing else of ours: a tmux server keeping another child's pipe or Foundation's
         // exit-watch socket open would make whoever waits on it wait forever.
-        _ = Self.addCloseFrom(&actions, 3)
+        _ = ChildProcess.addCloseFrom(&actions, 3)
         // Nor the signal mask of this thread (event-loop threads block signals tmux needs).
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

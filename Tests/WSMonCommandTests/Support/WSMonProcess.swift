@@ -39,30 +39,31 @@ struct WSMonProcess {
     }
 
     private static func runBlocking(_ arguments: [String], timeout: Duration) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: self.binary)
-        process.arguments = arguments
         let directory = FileManager.default.temporaryDirectory
-        let outURL = directory.appendingPathComponent("wsmon-out-\(UUID().uuidString)")
-        let errURL = directory.appendingPathComponent("wsmon-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        if process.isRunning {
-            process.terminate()
-            usleep(200_000)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let outPath = directory.appendingPathComponent("wsmon-out-\(UUID().uuidString)").path
+        let errPath = directory.appendingPathComponent("wsmon-err-\(UUID().uuidString)").path
+        defer { for path in [outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
+        let output = open(outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let errors = open(errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let input = open("/dev/null", O_RDONLY)
+        let child: ChildProcess
+        do {
+            defer { for descriptor in [output, errors, input] { close(descriptor) } }
+            child = try ChildProcess([self.binary] + arguments, stdin: input, stdout: output, stderr: errors)
         }
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + timeout
+        while child.exitStatus == nil && ContinuousClock.now < deadline { usleep(10_000) }
+        if child.exitStatus == nil {
+            // Timed out: ask it to stop first, so what it says about being stopped is kept.
+            kill(child.pid, SIGTERM)
+            let grace = ContinuousClock.now + .seconds(2)
+            while child.exitStatus == nil && ContinuousClock.now < grace { usleep(10_000) }
+        }
+        child.stop()
         return Result(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+            status: child.exitStatus ?? -1,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         )
     }
 }

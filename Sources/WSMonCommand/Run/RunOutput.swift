@@ -1,0 +1,87 @@
+import Foundation
+import Synchronization
+import WSMonClient
+
+/// Where a run's JSON Lines go: stdout with `--headless`, the record with `--record`, each
+/// through its own bounded `LineWriter`. A session whose line finds an output full stops
+/// reading its socket until that output has drained, so a reader that does not keep up
+/// slows the servers down instead of growing wsmon's memory.
+final class RunOutput: Sendable {
+    /// How much a run may hold back, for `--help` and the README.
+    static let boundDescription =
+        "each output (stdout, the record) holds at most 4 MiB waiting; when one is full, the sessions that write to it stop reading their sockets until it drains"
+
+    private let writers: [LineWriter]
+    private let encoder: EventLine
+    /// Sessions with a connection under way, by id: a forced exit writes a `closed` line
+    /// for each (marked `cut_short`), so a record never ends with connections left open.
+    private let live = Mutex<[Int: (prefix: EventLine.SessionPrefix, connection: Int)]>([:])
+    /// Set by a forced exit: the cut-short lines are the last, whatever sessions still say.
+    private let sealed = Atomic<Bool>(false)
+
+    /// `onFailure` is told which output failed and how (once per output).
+    init(
+        flags: RunFlags,
+        onFailure: @escaping @Sendable (_ output: String, LineWriter.Failure) -> Void
+    ) throws {
+        var writers: [LineWriter] = []
+        if flags.headless {
+            writers.append(LineWriter(descriptor: STDOUT_FILENO, name: "stdout") { onFailure("stdout", $0) })
+        }
+        if let path = flags.record {
+            let descriptor = try LineWriter.openFile(path)
+            writers.append(LineWriter(descriptor: descriptor, name: path) { onFailure(path, $0) })
+        }
+        self.writers = writers
+        self.encoder = EventLine(includeFrames: flags.frames, textPreviewLimit: flags.previewLength)
+    }
+
+    var isEmpty: Bool { self.writers.isEmpty }
+
+    /// Writes `event`'s line; called on `session`'s event loop.
+    func write(_ event: SessionEvent, prefix: EventLine.SessionPrefix, from session: Session) {
+        guard !self.sealed.load(ordering: .relaxed) else { return }
+        switch event.kind {
+        case .opened:
+            self.live.withLock { $0[event.session] = (prefix, event.connection) }
+        case .closed, .stopped:
+            _ = self.live.withLock { $0.removeValue(forKey: event.session) }
+        default:
+            break
+        }
+        guard let line = self.encoder.encode(event, prefix: prefix) else { return }
+        for writer in self.writers where !writer.write(line) {
+            session.setReading(false)
+            writer.resumeWhenDrained { session.setReading(true) }
+        }
+    }
+
+    /// After a forced exit: a `closed` line, marked as cut short, for every connection that
+    /// did not get to end.
+    func writeCutShort(at time: Date) {
+        self.sealed.store(true, ordering: .relaxed)
+        let live = self.live.withLock { live in
+            defer { live.removeAll() }
+            return live
+        }
+        for (_, entry) in live.sorted(by: { $0.key < $1.key }) {
+            let line = self.encoder.cutShort(connection: entry.connection, at: time, prefix: entry.prefix)
+            for writer in self.writers { _ = writer.write(line) }
+        }
+    }
+
+    /// Writes what waits, for at most `limit`; returns the outputs left with lines unwritten.
+    func finish(within limit: Duration) async -> [(output: String, bytes: Int)] {
+        var unwritten: [(String, Int)] = []
+        for writer in self.writers where await !writer.finish(within: limit) {
+            let bytes = writer.unwrittenByteCount
+            if bytes > 0 { unwritten.append((writer.name, bytes)) }
+        }
+        return unwritten
+    }
+
+    /// Stops waiting for blocked outputs (a second interrupt).
+    func abandon() {
+        for writer in self.writers { writer.abandon() }
+    }
+}
