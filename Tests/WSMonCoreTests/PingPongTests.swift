@@ -46,3 +46,52 @@ struct PingPongTests {
         #expect(connection.sentFrames().isEmpty)
     }
 }
+
+@Suite("Pongs and repeated violations under load")
+struct PongCoalescingTests {
+    @Test func whileOutboundIsBlockedOnlyTheLatestPingIsAnswered() {
+        var connection = openConnection()
+        connection.setOutboundBlocked(true)
+        _ = connection.feed(.ping([1]), .ping([2]), .ping([3]))
+        #expect(connection.sentFrames().isEmpty, "nothing queued while the caller cannot write")
+        connection.setOutboundBlocked(false)
+        #expect(connection.sentFrames().map(\.payload) == [[3]], "§5.5.3: the most recent ping only")
+        _ = connection.feed(.ping([4]))
+        #expect(connection.sentFrames().map(\.payload) == [[4]])
+    }
+
+    @Test func aHeldPongIsDroppedOnceOurCloseIsOut() throws {
+        var connection = openConnection()
+        connection.setOutboundBlocked(true)
+        _ = connection.feed(.ping([1]))
+        try connection.close()
+        _ = connection.sentFrames()
+        connection.setOutboundBlocked(false)
+        #expect(connection.sentFrames().isEmpty, "§5.5.2: nothing after our Close")
+    }
+
+    @Test func frameByFrameReceivingStopsAfterEachControlFrame() {
+        var connection = openConnection()
+        let bytes = [ServerFrame.ping([1]), .ping([2]), .text("after")].bytes
+        let consumed = bytes.withUnsafeBytes { connection.receive($0, stoppingAfterMessage: true) }
+        #expect(consumed == 3, "one ping frame: 2 header bytes and its payload")
+        #expect(connection.takeEvents().withoutFrames == [.ping([1])])
+    }
+
+    @Test func repeatsOfANonFatalViolationAreCountedNotEachReported() {
+        var connection = openConnection()
+        _ = connection.feed(.close(1000, "bye"))
+        let frames = (0..<10).map { _ in ServerFrame.text("late") }
+        let events = connection.feed(frames.bytes)
+        let violations = events.filter { if case .violation = $0 { true } else { false } }
+        #expect(violations.count == 3)
+        connection.receiveEOF()
+        guard case .closed(let summary)? = connection.takeEvents().last else {
+            Issue.record("the connection ends")
+            return
+        }
+        #expect(summary.violations == 10)
+        #expect(summary.unreportedViolations == ["frame_after_close": 7])
+        #expect(!summary.wasClean, "a peer that broke the protocol did not close cleanly")
+    }
+}
