@@ -8,7 +8,7 @@ struct UsageTests {
     @Test(
         arguments: [
             (["--headless", "http://example.com/"], "is not a WebSocket URL"),
-            (["--headless", "ws://example.com/", "--close-code", "1005"], "--close-code 1005 cannot be sent"),
+            (["--headless", "ws://example.com/", "--close-code", "1005"], "--close-code: 1005 is reserved for reporting and is never sent"),
             (["--headless", "ws://example.com/", "--duration", "soon"], "--duration"),
             (["--headless", "ws://example.com/", "--io-threads", "0"], "--io-threads must be 1 to 256"),
             (["--headless", "ws://example.com/", "-H", "no colon"], "is not \"Name: value\""),

@@ -55,16 +55,11 @@ struct RunFlags: ParsableArguments {
     var theme: String?
 
     mutating func validate() throws {
-        let code = CloseCode(self.closeCode)
-        guard code.isValidOnTheWire else {
-            throw ValidationError(
-                "--close-code \(self.closeCode) cannot be sent (use 1000–1003, 1007–1014 or 3000–4999)"
-            )
-        }
-        guard self.closeReason.utf8.count <= 123 else {
-            throw ValidationError(
-                "--close-reason is \(self.closeReason.utf8.count) bytes; at most 123 fit in a Close frame"
-            )
+        do { try CloseFrame.validate(code: CloseCode(self.closeCode), reason: self.closeReason) } catch {
+            switch error {
+            case .closeReasonTooLong: throw ValidationError("--close-reason: \(error)")
+            default: throw ValidationError("--close-code: \(error)")
+            }
         }
         guard self.previewLength >= 0 else { throw ValidationError("--preview-length must be 0 or more") }
         guard self.frameLog >= 1 else { throw ValidationError("--frame-log must be 1 or more") }
