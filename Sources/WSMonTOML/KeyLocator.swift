@@ -50,17 +50,15 @@ public struct KeyLocator {
         return nil
     }
 
-    /// The line of `key` in the `index`-th session (its nested tables included), else in
-    /// `[defaults]`.
+    /// The line of `key` in the `index`-th session (its nested tables included).
     public func line(of key: String, inSession index: Int) -> Int? {
-        if let start = self.line(ofSession: index) {
-            for number in start..<self.lines.count {
-                let line = self.lines[number]
-                if line.trimmingPrefix(while: { $0 == " " }).hasPrefix("[[session]]") { break }
-                if Self.defines(line, key: key) { return number + 1 }
-            }
+        guard let start = self.line(ofSession: index) else { return nil }
+        for number in start..<self.lines.count {
+            let line = self.lines[number]
+            if line.trimmingPrefix(while: { $0 == " " }).hasPrefix("[[session]]") { break }
+            if Self.defines(line, key: key) { return number + 1 }
         }
-        return self.line(of: key, inTable: "defaults")
+        return nil
     }
 
     /// The line of `key` in `[table]` (its nested tables included).

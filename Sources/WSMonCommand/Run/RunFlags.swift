@@ -12,15 +12,15 @@ struct RunFlags: ParsableArguments {
     @Flag(help: "Include a JSON line for every frame (direction, opcode, FIN, RSV, mask, size, preview).")
     var frames = false
 
-    @Option(help: ArgumentHelp("Stop after this long, closing every session (e.g. 30s, 2m).", valueName: "duration"))
-    var duration: DurationArgument?
+    @Option(SettingTable.duration) var duration: DurationArgument?
 
     @Option(
         name: .customLong("close-after"),
         help: ArgumentHelp(
             "Close every session after this long, with --close-code and --close-reason.",
             valueName: "duration"
-        )
+        ),
+        transform: ValueSyntax<Duration>.duration.map(DurationArgument.init).parseText
     )
     var closeAfter: DurationArgument?
 
@@ -67,12 +67,11 @@ struct RunFlags: ParsableArguments {
     }
 }
 
-/// A duration argument: "500ms", "2s", "1.5m", "1h" or seconds.
-struct DurationArgument: ExpressibleByArgument, Sendable {
+/// A run's duration flag (`ValueSyntax.duration`).
+struct DurationArgument: Sendable {
     var value: Duration
 
-    init?(argument: String) {
-        guard let value = ValueParsing.duration(argument) else { return nil }
+    init(_ value: Duration) {
         self.value = value
     }
 }
