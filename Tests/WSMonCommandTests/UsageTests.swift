@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WSMonLab
 import WSMonTestSupport
 
 /// Bad usage gives one clear line and exit status 64, never a stack trace.
@@ -62,5 +63,23 @@ struct UsageTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
         #expect(result.stdout.isEmpty)
+    }
+
+    @Test(arguments: ["--version", "-V"])
+    func version(flag: String) async throws {
+        let result = try await WSMonProcess.run([flag])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "0.1.0\n")
+    }
+
+    @Test func labOnABusyPortSaysSo() async throws {
+        let lab = try await ScenarioLab.start(port: 0)
+        defer { Task { try? await lab.shutdown() } }
+        let result = try await WSMonProcess.run(["lab", "--port", String(lab.port)], timeout: .seconds(10))
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(
+            result.stderr == "wsmon: cannot listen on 127.0.0.1:\(lab.port): port \(lab.port) is in use "
+                + "(choose another with --port, or --port 0 for any free one)\n"
+        )
     }
 }

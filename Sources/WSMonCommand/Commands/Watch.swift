@@ -26,7 +26,12 @@ struct Watch: AsyncParsableCommand {
     @OptionGroup(title: "Run options")
     var run: RunFlags
 
+    /// `-V`, as many tools spell `--version` (which ArgumentParser answers for every command).
+    @Flag(name: .customShort("V"), help: .hidden)
+    var version = false
+
     func validate() throws {
+        if self.version { throw CleanExit.message(WSMonRoot.configuration.version) }
         if self.urls.isEmpty && self.config == nil {
             throw ValidationError("give at least one ws:// or wss:// URL, or --config FILE")
         }
