@@ -152,6 +152,16 @@ struct ConfigTests {
                 "t.toml:1: durration: unknown key (expected [defaults], [[session]] or a run key); "
                     + "did you mean duration?"
             ),
+            (
+                "[[session]]\nurl = \"ws://h/\"\n\n[session.reconnect]\ncap = \"30s\"",
+                "t.toml:4: reconnect: must be true or false; no setting is a table: each is a key of its own, "
+                    + "like backoff_cap"
+            ),
+            (
+                "[defaults]\n[defaults.reconnect]\ncap = \"30s\"\n[[session]]\nurl = \"ws://h/\"",
+                "t.toml:2: reconnect: must be true or false; no setting is a table: each is a key of its own, "
+                    + "like backoff_cap"
+            ),
             ("[[session]]\nname = \"x\"", "t.toml:1: session 1 has no url"),
             ("[defaults]\nping_interval = 5", "t.toml: no [[session]] given"),
             ("session = 1", "t.toml:1: session: use [[session]] tables"),

@@ -20,11 +20,18 @@ struct SettingsReader {
         var values = SettingValues()
         for key in table.keys where !skipping.contains(key) {
             let row = try self.row(key)
+            let value = table[key]!
             do {
-                let value = try row.value(fromTOML: table[key]!)
-                values.set(row, to: value, from: .file(path: self.path, line: self.line(of: key), key: key))
+                values.set(
+                    row,
+                    to: try row.value(fromTOML: value),
+                    from: .file(path: self.path, line: self.line(of: key), key: key)
+                )
             } catch {
-                throw self.error(key, error.description)
+                // Files from before the flat keys had `reconnect = { cap = "30s" }` tables.
+                let hint =
+                    value.table == nil ? "" : "; no setting is a table: each is a key of its own, like backoff_cap"
+                throw self.error(key, error.description + hint)
             }
         }
         return values
