@@ -50,20 +50,21 @@ public struct KeyLocator {
         return nil
     }
 
-    /// The line of `key` in the `index`-th session (its nested tables included), else in
-    /// `[defaults]`.
+    /// The line of `key` in the `index`-th session (its nested tables included), or of its
+    /// own `[session.key]` table.
     public func line(of key: String, inSession index: Int) -> Int? {
-        if let start = self.line(ofSession: index) {
-            for number in start..<self.lines.count {
-                let line = self.lines[number]
-                if line.trimmingPrefix(while: { $0 == " " }).hasPrefix("[[session]]") { break }
-                if Self.defines(line, key: key) { return number + 1 }
-            }
+        guard let start = self.line(ofSession: index) else { return nil }
+        for number in start..<self.lines.count {
+            let line = self.lines[number]
+            let trimmed = line.trimmingPrefix(while: { $0 == " " })
+            if trimmed.hasPrefix("[[session]]") { break }
+            if trimmed.hasPrefix("[session.\(key)]") || Self.defines(line, key: key) { return number + 1 }
         }
-        return self.line(of: key, inTable: "defaults")
+        return nil
     }
 
-    /// The line of `key` in `[table]` (its nested tables included).
+    /// The line of `key` in `[table]` (its nested tables included), or of its own
+    /// `[table.key]` table.
     public func line(of key: String, inTable table: String) -> Int? {
         guard
             let start = self.lines.firstIndex(where: {
@@ -74,7 +75,7 @@ public struct KeyLocator {
             let line = self.lines[number]
             let trimmed = line.trimmingPrefix(while: { $0 == " " })
             if trimmed.hasPrefix("[") && !trimmed.hasPrefix("[\(table).") { break }
-            if Self.defines(line, key: key) { return number + 1 }
+            if trimmed.hasPrefix("[\(table).\(key)]") || Self.defines(line, key: key) { return number + 1 }
         }
         return nil
     }

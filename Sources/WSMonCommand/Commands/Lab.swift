@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import NIOPosix
 import WSMonLab
 
@@ -18,7 +19,7 @@ struct Lab: AsyncParsableCommand {
     func run() async throws {
         let lab: ScenarioLab
         do { lab = try await ScenarioLab.start(host: self.host, port: self.port) } catch {
-            throw Launch.usageFailure("cannot listen on \(self.host):\(self.port): \(error)")
+            throw Launch.usageFailure("cannot listen on \(self.host):\(self.port): \(self.reason(error))")
         }
         var listing = "wsmon lab listening on \(lab.url("/"))  (Ctrl-C stops it)\n"
         for scenario in ScenarioLab.scenarios {
@@ -30,5 +31,16 @@ struct Lab: AsyncParsableCommand {
         for await _ in stop.stream {}
         signals.cancel()
         try await lab.shutdown()
+    }
+
+    /// Why listening failed, in words rather than the socket call's name.
+    private func reason(_ error: any Error) -> String {
+        guard let error = error as? IOError else { return "\(error)" }
+        switch error.errnoCode {
+        case EADDRINUSE: return "port \(self.port) is in use (choose another with --port, or --port 0 for any free one)"
+        case EACCES: return "permission denied (ports below 1024 need privileges)"
+        case EADDRNOTAVAIL: return "\(self.host) is not an address of this machine"
+        default: return String(cString: strerror(error.errnoCode))
+        }
     }
 }

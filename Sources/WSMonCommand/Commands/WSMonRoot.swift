@@ -7,6 +7,7 @@ public struct WSMonRoot: AsyncParsableCommand {
         commandName: "wsmon",
         abstract: "Run many WebSocket client sessions and watch their states, frames, close handshakes and reconnects.",
         discussion: ExitStatus.help,
+        version: "0.1.0",
         subcommands: [Watch.self, Demo.self, Lab.self],
         defaultSubcommand: Watch.self
     )

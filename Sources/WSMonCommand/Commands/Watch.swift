@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import NIOPosix
+import WSMonCore
+import WSMonTOML
 
 /// `wsmon URL…` and `wsmon --config FILE`: the sessions a user asks for.
 struct Watch: AsyncParsableCommand {
@@ -10,8 +12,7 @@ struct Watch: AsyncParsableCommand {
         discussion: ExitStatus.help
     )
 
-    @Argument(help: "ws:// or wss:// URLs.")
-    var urls: [String] = []
+    @Argument(SettingTable.url) var urls: [WebSocketURL]
 
     @Option(
         help: ArgumentHelp("Named sessions from a TOML file (see the README).", valueName: "file"),
@@ -25,32 +26,39 @@ struct Watch: AsyncParsableCommand {
     @OptionGroup(title: "Run options")
     var run: RunFlags
 
+    /// `-V`, as many tools spell `--version` (which ArgumentParser answers for every command).
+    @Flag(name: .customShort("V"), help: .hidden)
+    var version = false
+
     func validate() throws {
+        if self.version { throw CleanExit.message(WSMonRoot.configuration.version) }
         if self.urls.isEmpty && self.config == nil {
             throw ValidationError("give at least one ws:// or wss:// URL, or --config FILE")
         }
     }
 
-    func specs() throws -> [SessionSpec] {
-        let flags = try self.session.settings()
+    /// The sessions to run and how: the config file's, with the command line's flags over
+    /// them, then one session per URL argument with the flags alone.
+    func plan() throws -> (specs: [SessionSpec], run: RunFlags) {
+        let flags = self.session.values()
         var specs: [SessionSpec] = []
+        var run = self.run
         if let path = self.config {
-            // Flags given on the command line override the file's settings.
-            specs += try ConfigFile.load(path).specs(overriddenBy: flags)
+            let config = try ConfigFile.load(path)
+            specs += try config.specs(overriddenBy: flags)
+            config.fill(&run)
         }
-        for url in self.urls {
-            do { specs.append(try SessionSpec(url: url, settings: flags)) } catch {
-                throw ValidationError("\(error)")
-            }
-        }
-        return specs
+        for url in self.urls { specs.append(try SessionSpec(url: url, values: flags)) }
+        return (specs, run)
     }
 
     func run() async throws {
-        let specs: [SessionSpec]
-        do { specs = try self.specs() } catch let error as ConfigError {
+        let plan: (specs: [SessionSpec], run: RunFlags)
+        do { plan = try self.plan() } catch let error as TOMLFileError {
+            throw Launch.usageFailure(error.description)
+        } catch let error as SettingError {
             throw Launch.usageFailure(error.description)
         }
-        throw try await Launch.run(specs, flags: self.run)
+        throw try await Launch.run(plan.specs, flags: plan.run)
     }
 }

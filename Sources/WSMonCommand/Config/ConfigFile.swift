@@ -1,10 +1,11 @@
-import Foundation
 import TOMLKit
 import WSMonClient
 import WSMonCore
 import WSMonTOML
 
-/// A config file: named sessions in TOML, with shared `[defaults]`.
+/// A config file: run keys at the top, named sessions in TOML, with shared `[defaults]`.
+///
+///     duration = "2m"
 ///
 ///     [defaults]
 ///     ping_interval = "20s"
@@ -15,119 +16,72 @@ import WSMonTOML
 ///     send_on_open = ['{"op":"subscribe"}']
 struct ConfigFile {
     var path: String
-    var defaults = SessionSettings()
-    var sessions: [(url: String, settings: SessionSettings)] = []
+    /// The top of the file: keys of `RunSetting` rows.
+    var run = SettingValues()
+    var defaults = SettingValues()
+    var sessions: [SettingValues] = []
 
-    /// Reads and checks `path`; every problem is a `ConfigError` with the file, line and key.
-    static func load(_ path: String) throws(ConfigError) -> ConfigFile {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw ConfigError(
-                path: path,
-                line: nil,
-                key: nil,
-                message: "cannot read the file: \(String(cString: strerror(errno)))"
-            )
-        }
-        close(descriptor)
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigError(path: path, line: nil, key: nil, message: "cannot read the file as UTF-8 text")
-        }
-        return try self.parse(text, path: path)
+    /// Reads and checks `path`; every problem names the file, and the line and key when
+    /// there is one.
+    static func load(_ path: String) throws(TOMLFileError) -> ConfigFile {
+        try self.parse(try TOMLFileText.load(path: path), path: path)
     }
 
-    static func parse(_ text: String, path: String) throws(ConfigError) -> ConfigFile {
+    static func parse(_ text: String, path: String) throws(TOMLFileError) -> ConfigFile {
         let root: TOMLTable
         do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
-            throw ConfigError(path: path, line: error.source.begin.line, key: nil, message: error.description)
+            throw TOMLFileError(path: path, line: error.source.begin.line, key: nil, message: error.description)
         } catch {
-            throw ConfigError(path: path, line: nil, key: nil, message: "\(error)")
+            throw TOMLFileError(path: path, line: nil, key: nil, message: "\(error)")
         }
         let locator = KeyLocator(text: text)
         var config = ConfigFile(path: path)
-        for key in root.keys where !["defaults", "session"].contains(key) {
-            throw ConfigError(
-                path: path,
-                line: locator.line(ofTopLevel: key),
-                key: key,
-                message: "unknown section or key (expected [defaults] and [[session]])"
-            )
-        }
+        let top = SettingsReader(path: path, locator: locator, section: .top)
+        config.run = try top.values(from: root, skipping: ["defaults", "session"])
         if let value = root["defaults"] {
             guard let table = value.table else {
-                throw ConfigError(
-                    path: path,
-                    line: locator.line(ofTopLevel: "defaults"),
-                    key: "defaults",
-                    message: "must be a table"
-                )
+                throw top.error("defaults", "must be a table, under a [defaults] header")
             }
-            let reader = SettingsReader(path: path, locator: locator, section: .defaults)
-            config.defaults = try reader.settings(from: table, allowsURL: false).settings
+            config.defaults = try SettingsReader(path: path, locator: locator, section: .defaults).values(from: table)
         }
         guard let sessions = root["session"] else {
-            throw ConfigError(path: path, line: nil, key: "session", message: "no [[session]] given")
+            throw TOMLFileError(path: path, line: nil, key: nil, message: "no [[session]] given")
         }
-        guard let array = sessions.array else {
-            throw ConfigError(
-                path: path,
-                line: locator.line(ofTopLevel: "session"),
-                key: "session",
-                message: "use [[session]] tables"
-            )
-        }
+        guard let array = sessions.array else { throw top.error("session", "use [[session]] tables") }
         for (index, value) in array.enumerated() {
             let reader = SettingsReader(path: path, locator: locator, section: .session(index))
-            guard let table = value.table else {
-                throw ConfigError(path: path, line: nil, key: "session", message: "session \(index + 1) is not a table")
-            }
-            let (url, settings) = try reader.settings(from: table, allowsURL: true)
-            guard let url else {
-                throw ConfigError(
+            guard let table = value.table else { throw top.error("session", "session \(index + 1) is not a table") }
+            let values = try reader.values(from: table)
+            guard values.entries[SettingTable.url.key] != nil else {
+                throw TOMLFileError(
                     path: path,
                     line: locator.line(ofSession: index),
-                    key: "url",
+                    key: nil,
                     message: "session \(index + 1) has no url"
                 )
             }
-            config.sessions.append((url, settings))
+            config.sessions.append(values)
         }
         return config
     }
 
-    /// The sessions to run: each session's settings over the defaults, and `overrides` (the
-    /// command line's) over both, checked.
-    func specs(overriddenBy overrides: SessionSettings = SessionSettings()) throws(ConfigError) -> [SessionSpec] {
+    /// The sessions to run: each session's keys over the defaults, and `flags` (the
+    /// command line's) over both.
+    func specs(overriddenBy flags: SettingValues = SettingValues()) throws(SettingError) -> [SessionSpec] {
         var specs: [SessionSpec] = []
-        let locator = KeyLocator(text: (try? String(contentsOfFile: self.path, encoding: .utf8)) ?? "")
-        for (index, session) in self.sessions.enumerated() {
-            let settings = self.defaults.overridden(by: session.settings).overridden(by: overrides)
-            do {
-                specs.append(try SessionSpec(url: session.url, settings: settings))
-            } catch {
-                throw ConfigError(
-                    path: self.path,
-                    line: locator.line(of: error.key.replacingOccurrences(of: "-", with: "_"), inSession: index),
-                    key: error.key.replacingOccurrences(of: "-", with: "_"),
-                    message: error.message
-                )
-            }
+        for session in self.sessions {
+            let values = self.defaults.overridden(by: session).overridden(by: flags)
+            guard let url = values[SettingTable.url] else { preconditionFailure("parse checked every url") }
+            specs.append(try SessionSpec(url: url, values: values))
         }
         return specs
     }
-}
 
-/// A problem in a config file, located as precisely as we can.
-struct ConfigError: Error, Equatable, CustomStringConvertible {
-    var path: String
-    var line: Int?
-    var key: String?
-    var message: String
-
-    var description: String {
-        var location = self.path
-        if let line = self.line { location += ":\(line)" }
-        if let key = self.key { return "\(location): \(key): \(self.message)" }
-        return "\(location): \(self.message)"
+    /// Gives `flags` the file's run keys wherever the command line left them out.
+    func fill(_ flags: inout RunFlags) {
+        for row in SettingTable.run {
+            guard let entry = self.run.entries[row.key] else { continue }
+            row.fill(&flags, with: entry.value)
+        }
     }
 }

@@ -22,15 +22,15 @@ struct RunFlags: ParsableArguments {
     @Flag(help: "Include a JSON line for every frame (direction, opcode, FIN, RSV, mask, size, preview).")
     var frames = false
 
-    @Option(help: ArgumentHelp("Stop after this long, closing every session (e.g. 30s, 2m).", valueName: "duration"))
-    var duration: DurationArgument?
+    @Option(SettingTable.duration) var duration: DurationArgument?
 
     @Option(
         name: .customLong("close-after"),
         help: ArgumentHelp(
             "Close every session after this long, with --close-code and --close-reason.",
             valueName: "duration"
-        )
+        ),
+        transform: ValueSyntax<Duration>.duration.map(DurationArgument.init).parseText
     )
     var closeAfter: DurationArgument?
 
@@ -65,16 +65,11 @@ struct RunFlags: ParsableArguments {
     var theme: String?
 
     mutating func validate() throws {
-        let code = CloseCode(self.closeCode)
-        guard code.isValidOnTheWire else {
-            throw ValidationError(
-                "--close-code \(self.closeCode) cannot be sent (use 1000–1003, 1007–1014 or 3000–4999)"
-            )
-        }
-        guard self.closeReason.utf8.count <= 123 else {
-            throw ValidationError(
-                "--close-reason is \(self.closeReason.utf8.count) bytes; at most 123 fit in a Close frame"
-            )
+        do { try CloseFrame.validate(code: CloseCode(self.closeCode), reason: self.closeReason) } catch {
+            switch error {
+            case .closeReasonTooLong: throw ValidationError("--close-reason: \(error)")
+            default: throw ValidationError("--close-code: \(error)")
+            }
         }
         guard self.previewLength >= 0 else { throw ValidationError("--preview-length must be 0 or more") }
         guard self.frameLog >= 1 else { throw ValidationError("--frame-log must be 1 or more") }
@@ -82,12 +77,11 @@ struct RunFlags: ParsableArguments {
     }
 }
 
-/// A duration argument: "500ms", "2s", "1.5m", "1h" or seconds.
-struct DurationArgument: ExpressibleByArgument, Sendable {
+/// A run's duration flag (`ValueSyntax.duration`).
+struct DurationArgument: Sendable {
     var value: Duration
 
-    init?(argument: String) {
-        guard let value = ValueParsing.duration(argument) else { return nil }
+    init(_ value: Duration) {
         self.value = value
     }
 }

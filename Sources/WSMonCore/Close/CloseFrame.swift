@@ -16,6 +16,14 @@ public struct CloseFrame: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Checks that a Close frame with `code` and `reason` may be sent (RFC 6455 §5.5, §7.4):
+    /// a code that is not reserved for reporting, and a reason that fits the 125-byte payload.
+    /// Every caller that takes a code from a user (the API, flags, prompts) checks with this.
+    public static func validate(code: CloseCode, reason: String) throws(UsageError) {
+        guard code.isValidOnTheWire else { throw .invalidCloseCode(code.rawValue) }
+        guard reason.utf8.count <= 123 else { throw .closeReasonTooLong(byteCount: reason.utf8.count) }
+    }
+
     /// The code a report shows for this frame: its own, or 1005 when it carried none.
     public var reportedCode: CloseCode { self.code ?? .noStatusReceived }
 

@@ -5,8 +5,7 @@ extension ClientConnection {
     /// Starts the close handshake. In half-closed state the Close sent is the reply, which
     /// echoes the peer's. While connecting, the attempt is abandoned.
     public mutating func close(code: CloseCode = .normalClosure, reason: String = "") throws(UsageError) {
-        guard code.isValidOnTheWire else { throw .invalidCloseCode(code.rawValue) }
-        guard reason.utf8.count <= 123 else { throw .closeReasonTooLong(byteCount: reason.utf8.count) }
+        try CloseFrame.validate(code: code, reason: reason)
         switch self.internalState {
         case .connecting:
             self.finish(

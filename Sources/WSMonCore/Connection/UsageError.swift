@@ -17,9 +17,11 @@ public enum UsageError: Error, Hashable, Sendable, CustomStringConvertible {
         case .closeAlreadySent(let state): return "the connection is \(state): a Close frame was already sent"
         case .peerClosed: return "the peer has closed the connection"
         case .invalidCloseCode(let code):
-            return
-                "close code \(code) may not be sent (1005, 1006 and 1015 are reserved for reporting; use 1000–1003, 1007–1014 or 3000–4999)"
-        case .closeReasonTooLong(let count): return "close reason is \(count) bytes; at most 123 fit in a Close frame"
+            let why =
+                [1005, 1006, 1015].contains(code)
+                ? "\(code) is reserved for reporting and is never sent" : "\(code) may not be sent"
+            return "\(why); use 1000–1003, 1007–1014 or 3000–4999"
+        case .closeReasonTooLong(let count): return "the reason is \(count) bytes; at most 123 fit in a Close frame"
         case .controlPayloadTooLong(let count):
             return "control frame payload is \(count) bytes; at most 125 are allowed"
         case .fragmentedMessageInProgress: return "a fragmented message is in progress; finish it first"

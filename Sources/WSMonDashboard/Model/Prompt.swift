@@ -66,15 +66,8 @@ public struct Prompt: Hashable, Sendable {
             return .failure(PromptError("\(codeText) is not a close code (a number such as 1000 or 4000)"))
         }
         let code = CloseCode(raw)
-        guard code.isValidOnTheWire else {
-            let why =
-                [1005, 1006, 1015].contains(raw)
-                ? "\(raw) is reserved for reporting and is never sent" : "\(raw) may not be sent"
-            return .failure(PromptError("\(why); use 1000–1003, 1007–1014 or 3000–4999"))
-        }
-        let bytes = reason.utf8.count
-        guard bytes <= 123 else {
-            return .failure(PromptError("the reason is \(bytes) bytes; at most 123 fit in a Close frame"))
+        do { try CloseFrame.validate(code: code, reason: reason) } catch {
+            return .failure(PromptError(error.description))
         }
         return .success((code, reason))
     }

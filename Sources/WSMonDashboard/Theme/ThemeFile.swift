@@ -1,5 +1,5 @@
-import Foundation
 import TOMLKit
+import WSMonTOML
 
 /// A theme file: an optional `name` and one table per section, each role an inline table.
 ///
@@ -17,11 +17,7 @@ extension Theme {
     /// Reads and checks the theme file at `path`; every problem is a `ThemeError` with the
     /// file, line and key.
     public static func load(path: String) throws(ThemeError) -> Theme {
-        let bytes = try Self.contents(of: path)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ThemeError(path: path, line: nil, key: nil, message: "cannot read the file as UTF-8 text")
-        }
-        return try self.parse(text, path: path)
+        try self.parse(try TOMLFileText.load(path: path), path: path)
     }
 
     /// Reads a theme from TOML `text`. `path` names the file in errors, and its base name is
@@ -76,56 +72,7 @@ extension Theme {
         let file = path.split(separator: "/").last.map(String.init) ?? path
         return file.hasSuffix(".toml") ? String(file.dropLast(".toml".count)) : file
     }
-
-    /// The file's bytes, read through a descriptor so that the message names the system's
-    /// reason (no such file, permission denied, is a directory).
-    private static func contents(of path: String) throws(ThemeError) -> [UInt8] {
-        func failure() -> ThemeError {
-            ThemeError(
-                path: path,
-                line: nil,
-                key: nil,
-                message: "cannot read the file: \(String(cString: strerror(errno)))"
-            )
-        }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw failure() }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure()
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[..<count])
-        }
-    }
 }
 
-/// A problem in a theme file (or with the theme asked for), located as precisely as we can.
-public struct ThemeError: Error, CustomStringConvertible, Equatable {
-    /// The theme file, or `--theme` for a name that is no theme.
-    public var path: String
-    public var line: Int?
-    /// The dotted key at fault, like `state.open.fg`.
-    public var key: String?
-    public var message: String
-
-    public init(path: String, line: Int?, key: String?, message: String) {
-        self.path = path
-        self.line = line
-        self.key = key
-        self.message = message
-    }
-
-    /// `path:line: key: message`, leaving out what is not known.
-    public var description: String {
-        var location = self.path
-        if let line = self.line { location += ":\(line)" }
-        if let key = self.key { return "\(location): \(key): \(self.message)" }
-        return "\(location): \(self.message)"
-    }
-}
+/// A problem in a theme file (or with the theme asked for): the error of every TOML file we read.
+public typealias ThemeError = TOMLFileError
