@@ -143,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WSMonCommandTests",
-            dependencies: ["WSMonCommand", "WSMonLab", "WSMonTestSupport"],
+            dependencies: [
+                "WSMonCommand", "WSMonLab", "WSMonTestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             exclude: ["Fixtures"]
         ),
     ]
