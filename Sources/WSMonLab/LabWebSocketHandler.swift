@@ -20,6 +20,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     /// The ping flood's pre-encoded burst and the pings in it.
     private var pingBurst: (ByteBuffer, Int)?
     private var rawWriter: RawWriter?
+    private var burstScheduled = false
 
     init(id: Int, behavior: LabBehavior, lab: ScenarioLab) {
         self.id = id
@@ -128,12 +129,20 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         self.lab.update(self.id) { $0.framesSent = sent }
     }
 
+    /// Writable again: the next burst, soon but not from inside the flush that made us
+    /// writable (a client that drains as fast as we write would keep us in that loop, and
+    /// the lab's other connections, handshakes included, would wait). A task due a moment
+    /// later lets the loop serve their I/O first.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            switch self.behavior {
-            case .flood(let size, _): self.flood(.binary, size: size)
-            case .pingFlood: self.floodPings()
-            default: break
+        if context.channel.isWritable && !self.burstScheduled {
+            self.burstScheduled = true
+            context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(50)) {
+                self.burstScheduled = false
+                switch self.behavior {
+                case .flood(let size, _): self.flood(.binary, size: size)
+                case .pingFlood: self.floodPings()
+                default: break
+                }
             }
         }
         context.fireChannelWritabilityChanged()

@@ -14,14 +14,17 @@ struct ConnectionHandlerTests {
         let channel: EmbeddedChannel
         let handler: WebSocketConnectionHandler
 
-        init(_ configure: (inout SessionOptions) -> Void = { _ in }) throws {
+        init(turnBudget: TimeAmount = .microseconds(500), _ configure: (inout SessionOptions) -> Void = { _ in }) throws
+        {
             var options = SessionOptions(url: try WebSocketURL(parsing: "ws://example.com/"))
             options.pingInterval = nil
             configure(&options)
             let core = try ClientConnection(url: options.url, options: options.connection, random: SeededRandom())
             self.channel = EmbeddedChannel(loop: self.loop)
             let recorder = Recorder()
-            self.handler = WebSocketConnectionHandler(core: core, timing: ConnectionTiming(options)) {
+            var timing = ConnectionTiming(options)
+            timing.turnBudget = turnBudget
+            self.handler = WebSocketConnectionHandler(core: core, timing: timing) {
                 recorder.outputs.append($0)
                 recorder.onOutput?($0)
             }

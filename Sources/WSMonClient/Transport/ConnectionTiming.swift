@@ -6,6 +6,9 @@ struct ConnectionTiming: Sendable {
     var transportCloseGrace: Duration
     var pingInterval: Duration?
     var pongTimeout: Duration
+    /// How long the connection parses before the others on its event loop get a turn (see
+    /// `WebSocketConnectionHandler.parse`); tests shorten it.
+    var turnBudget: TimeAmount = .microseconds(500)
 
     init(_ options: SessionOptions) {
         self.closeTimeout = options.closeTimeout

@@ -20,21 +20,56 @@ extension WebSocketConnectionHandler {
         context.fireChannelWritabilityChanged()
     }
 
+    /// A connection that finds the loop idle between its turns doubles its turn (first
+    /// `timing.turnBudget`), up to this, so a flood alone keeps its throughput while with N
+    /// connections flooding one loop, any other waits about N × the budget.
+    static var longestTurn: TimeAmount { .milliseconds(8) }
+
     private func updateReading() {
         let paused = self.consumerPaused || self.outboundFull
-        guard paused != self.readingPaused, let context = self.runningContext else { return }
+        guard paused != self.readingPaused, self.runningContext != nil else { return }
         self.readingPaused = paused
-        context.channel.setOption(ChannelOptions.autoRead, value: !paused).whenComplete { _ in }
-        if !paused && self.unparsed != nil {
-            // Not from inside the call that resumed us (a consumer's sink may be on the stack).
-            context.eventLoop.assumeIsolated().execute { self.parseUnparsed(ignoringPause: false) }
+        self.updateAutoRead()
+        if !paused && self.unparsed != nil { self.yieldTurn() }
+    }
+
+    /// The socket is read only when nothing waits to be parsed and nobody asked for a pause.
+    private func updateAutoRead() {
+        self.runningContext?.channel.setOption(
+            ChannelOptions.autoRead,
+            value: !(self.readingPaused || self.backlogged)
+        ).whenComplete { _ in }
+    }
+
+    /// Parses the rest later, in a task of its own (and, when resuming, with no consumer's
+    /// sink on the stack). The task is due a moment from now, not at once: NIO runs every
+    /// task that is due before it looks at I/O again, so a task that kept rescheduling
+    /// itself at once would starve the other connections' reads.
+    func yieldTurn() {
+        guard !self.backlogged, let context = self.runningContext else { return }
+        self.backlogged = true
+        self.updateAutoRead()
+        let yieldedAt = context.eventLoop.now
+        context.eventLoop.assumeIsolated().scheduleTask(in: Self.turnGap) {
+            // Back about on time: nobody else needed the loop, so take a longer turn.
+            let othersRan = context.eventLoop.now - yieldedAt > Self.turnGap + .microseconds(200)
+            self.turn = othersRan ? self.timing.turnBudget : min(self.turn * 2, Self.longestTurn)
+            self.backlogged = false
+            self.parseUnparsed(ignoringPause: false)
+            if !self.backlogged { self.updateAutoRead() }
         }
     }
 
+    /// How soon a connection that gave its turn away comes back, if the loop is idle.
+    static var turnGap: TimeAmount { .microseconds(50) }
+
     /// Parses what a pause left unread (all of it when `ignoringPause`: the transport is
-    /// ending and nothing received may be lost), then the FIN that came behind it.
+    /// ending and nothing received may be lost), then the FIN that came behind it. Stops
+    /// when a pause comes or the turn is over again (`yieldTurn` then comes back).
     func parseUnparsed(ignoringPause: Bool) {
-        while let pending = self.unparsed, ignoringPause || !self.readingPaused, self.runningContext != nil {
+        while let pending = self.unparsed, ignoringPause || !(self.readingPaused || self.backlogged),
+            self.runningContext != nil
+        {
             self.unparsed = nil
             self.parse(pending, stopsWhenPaused: !ignoringPause)
         }

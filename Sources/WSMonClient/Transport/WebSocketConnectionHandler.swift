@@ -40,6 +40,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     @exclusivity(unchecked) var readingPaused = false
     var consumerPaused = false
     var outboundFull = false
+    /// Parsing gave its turn away with bytes left: the socket is not read until they are.
+    var backlogged = false
+    /// This connection's turn (see `parse`).
+    var turn: TimeAmount
     var unparsed: ByteBuffer?
     /// The server's FIN came while bytes before it were still unparsed.
     var inputClosedWhilePaused = false
@@ -65,6 +69,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     ) {
         self.core = core
         self.timing = timing
+        self.turn = timing.turnBudget
         self.lifecycle = .waiting(forTunnel: waitsForTunnel, context: nil)
         self.output = output
     }
@@ -121,8 +126,11 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     /// Feeds `buffer` to the core frame by frame: the session sees each message, and can
-    /// answer it (or pause reading), before the frames after it are parsed. What a pause
-    /// leaves unparsed waits in `unparsed` (`stopsWhenPaused` false: parse it all anyway).
+    /// answer it (or pause reading), before the frames after it are parsed. Parsing also
+    /// stops when this connection's turn is over (`turnBudget`), so one flooding connection
+    /// cannot hold up the others on its event loop (`timing.turnBudget`, and a task due a
+    /// moment later for the rest). What is left waits in `unparsed`
+    /// (`stopsWhenPaused` false: parse it all anyway).
     func parse(_ buffer: ByteBuffer, stopsWhenPaused: Bool = true) {
         if stopsWhenPaused && self.readingPaused {
             self.unparsed = buffer
@@ -131,8 +139,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
         // Everything in one read arrived together: one clock reading stamps it all.
         self.readTime = Date()
         defer { self.readTime = nil }
+        guard let context = self.runningContext else { return }
+        let turnEnds = context.eventLoop.now + self.turn
+        var turnIsOver = false
         let consumed = buffer.withUnsafeReadableBytes { bytes in
             var offset = 0
+            var steps = 0
             repeat {
                 let consumed = self.core.receive(
                     UnsafeRawBufferPointer(rebasing: bytes[offset...]),
@@ -142,11 +154,16 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
                 precondition(consumed > 0 || offset == bytes.count, "the core made no progress")
                 offset += consumed
                 self.run()
-            } while offset < bytes.count && !(stopsWhenPaused && self.readingPaused) && self.runningContext != nil
+                steps += 1
+                // The clock is read every 32 messages: cheap next to the messages themselves.
+                if stopsWhenPaused && steps & 31 == 0 && context.eventLoop.now >= turnEnds { turnIsOver = true }
+            } while offset < bytes.count && !(stopsWhenPaused && (self.readingPaused || turnIsOver))
+                && self.runningContext != nil
             return offset
         }
         if consumed < buffer.readableBytes && self.runningContext != nil {
             self.unparsed = buffer.getSlice(at: buffer.readerIndex + consumed, length: buffer.readableBytes - consumed)
+            if turnIsOver { self.yieldTurn() }
         }
     }
 
