@@ -103,8 +103,10 @@ public final class Session: @unchecked Sendable {
 
     // MARK: Running the machine's actions (on the loop)
 
-    private func apply(_ action: SessionStateMachine<SessionRandom>.Action) {
-        self.reportStateIfChanged()
+    /// Runs `action`; `time` stamps the state change it brings, when the input has a time
+    /// of its own (the read that brought the open).
+    private func apply(_ action: SessionStateMachine<SessionRandom>.Action, at time: Date? = nil) {
+        self.reportStateIfChanged(at: time ?? Date())
         switch action {
         case .none:
             return
@@ -119,8 +121,12 @@ public final class Session: @unchecked Sendable {
         case .reportOpen(let isReconnect, let leaving):
             if leaving { self.leaveEndpointGate() }
             self.openTimer.cancel()
-            guard let response = self.link?.response else { preconditionFailure("opened without a response") }
-            self.emit(.opened(response, isReconnect: isReconnect))
+            guard let response = self.link?.response, let time = self.link?.openedAt else {
+                preconditionFailure("opened without a response")
+            }
+            // Stamped with the read that brought the 101, like the frames the open messages
+            // are sent in, so none of them seems to come before the open.
+            self.emit(.opened(response, isReconnect: isReconnect), at: time)
             let messages =
                 isReconnect
                 ? (self.options.messagesOnReconnect ?? self.options.messagesOnOpen) : self.options.messagesOnOpen
@@ -150,11 +156,11 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    private func reportStateIfChanged() {
+    private func reportStateIfChanged(at time: Date) {
         let state = self.machine.sessionState
         guard state != self.reportedState else { return }
         self.reportedState = state
-        self.emit(.stateChanged(state))
+        self.emit(.stateChanged(state), at: time)
     }
 
     private var endpoint: String { "\(self.options.url.host):\(self.options.url.port)" }
@@ -174,8 +180,9 @@ public final class Session: @unchecked Sendable {
         /// The most telling reason so far why the attempt may fail: what the server answered,
         /// or that we gave up (open timeout, cancelled).
         var failure: ConnectError?
-        /// The server's 101, once it came.
+        /// The server's 101, once it came, and the time of the read that brought it.
         var response: HandshakeResponse?
+        var openedAt: Date?
         /// The connection's close-handshake phase as last told to the machine (the one check
         /// made per read).
         var reportedConnectionState: ConnectionState = .connecting
@@ -268,8 +275,9 @@ public final class Session: @unchecked Sendable {
         switch event {
         case .opened(let response):
             self.link?.response = response
+            self.link?.openedAt = time
             self.link?.reportedConnectionState = .open
-            self.apply(self.machine.opened(at: self.eventLoop.now.uptime))
+            self.apply(self.machine.opened(at: self.eventLoop.now.uptime), at: time)
         case .handshakeRejected(let rejection):
             self.link?.failure = .handshakeRejected(rejection)
         case .handshakeFailed(let failure):
