@@ -69,7 +69,10 @@ public final class Session: @unchecked Sendable {
     public func send(_ message: OutgoingMessage) {
         self.onLoop { session in
             guard let handler = session.handler else { return session.refuse(.notOpenYet) }
-            do throws(UsageError) { try handler.send(message) } catch { session.refuse(error) }
+            do throws(UsageError) {
+                try handler.send(message)
+                session.emit(.messageSent(message))
+            } catch { session.refuse(error) }
         }
     }
 
@@ -244,7 +247,10 @@ public final class Session: @unchecked Sendable {
                 isReconnect
                 ? (self.options.messagesOnReconnect ?? self.options.messagesOnOpen) : self.options.messagesOnOpen
             for message in messages {
-                do throws(UsageError) { try self.handler?.send(message) } catch { self.refuse(error) }
+                do throws(UsageError) {
+                    try self.handler?.send(message)
+                    self.emit(.messageSent(message))
+                } catch { self.refuse(error) }
             }
         case .handshakeRejected(let rejection):
             self.pendingConnectError = .handshakeRejected(rejection)

@@ -24,6 +24,8 @@ public struct SessionEvent: Sendable {
         case opened(HandshakeResponse, isReconnect: Bool)
         /// An event from the protocol core (messages, frames, violations, close steps).
         case connection(WebSocketEvent)
+        /// A message the session sent (the user's, open/reconnect and interval messages).
+        case messageSent(OutgoingMessage)
         case roundTrip(PingID, rtt: Duration)
         /// The attempt never opened: DNS, TCP, TLS, proxy, rejection, timeout.
         case connectFailed(ConnectError)

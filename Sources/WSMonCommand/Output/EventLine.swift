@@ -1,6 +1,7 @@
 import Foundation
 import WSMonClient
 import WSMonCore
+import WSMonMonitor
 
 /// The JSON Lines form of session events (`--headless`, `--record`). Field names are
 /// stable and documented in the README.
@@ -58,6 +59,18 @@ struct EventLine {
             if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
         case .connection(let connectionEvent):
             self.encode(connectionEvent, into: &json)
+        case .messageSent(let message):
+            json.add("event", "message_sent")
+            switch message {
+            case .text(let text):
+                json.add("opcode", "text")
+                json.add("size", text.utf8.count)
+                self.addTextPreview(text, to: &json)
+            case .binary(let bytes):
+                json.add("opcode", "binary")
+                json.add("size", bytes.count)
+                Self.addHexPreview(bytes, total: bytes.count, to: &json)
+            }
         case .roundTrip(_, let rtt):
             json.add("event", "rtt")
             json.add("rtt_ms", rtt.milliseconds)
@@ -67,6 +80,8 @@ struct EventLine {
             json.add("detail", error.description)
             if case .handshakeRejected(let rejection) = error {
                 json.add("status", rejection.statusCode)
+                if let location = rejection.location { json.add("location", location) }
+                if let body = rejection.bodyText { json.add("body", body) }
                 if let retryAfter = rejection.retryAfter {
                     json.add(
                         "retry_after_s",
