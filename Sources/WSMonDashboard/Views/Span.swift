@@ -29,6 +29,15 @@ extension CellGrid {
         return column
     }
 
+    /// Draws spans like `draw`, ending in "…" when they do not all fit before `limit`.
+    @discardableResult
+    mutating func drawCut(_ spans: [Span], x: Int, y: Int, limit: Int, selected: Bool = false) -> Int {
+        let total = spans.reduce(0) { $0 + $1.width }
+        if x + total <= limit { return self.draw(spans, x: x, y: y, limit: limit, selected: selected) }
+        let column = self.draw(spans, x: x, y: y, limit: limit - 1, selected: selected)
+        return self.put("…", x: column, y: y, style: CellStyle(.dim, selected: selected))
+    }
+
     /// Draws `text` in exactly `width` columns: cut with "…" when longer, padded when
     /// shorter, on the left or right.
     mutating func drawField(
