@@ -92,7 +92,7 @@ struct KeyBindingTests {
             _ = model.handle(.end)
             grid = SnapshotFixture.render(model)
             let text = grid.lines.joined(separator: "\n")
-            #expect(text.contains("drawing"), "the last line is reachable:\n\(text)")
+            #expect(text.contains("finished: no more connections"), "the last lines are reachable:\n\(text)")
             #expect(model.showsHelp, "scrolling keys keep it open")
         }
         let all = HelpOverlay.lines(themeName: "default", stats: DrawStats()).map { $0.map(\.text).joined() }

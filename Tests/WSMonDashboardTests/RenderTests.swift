@@ -174,12 +174,12 @@ struct RenderTests {
         model.drawStats.record(seconds: 0.0012)
         _ = model.handle(.character("?"))
         let top = SnapshotFixture.render(model).lines.joined(separator: "\n")
-        for expected in ["wsmon help", "close with a code and reason"] {
+        for expected in ["wsmon help", "close with a code and reason", "drawing 1 frames, 1.2ms mean"] {
             #expect(top.contains(expected), "\(expected)")
         }
         _ = model.handle(.character("G"))
         let bottom = SnapshotFixture.render(model).lines.joined(separator: "\n")
-        for expected in ["wsmon help", "◐ half-closed", "◒ awaiting-tcp", "1 frames, 1.2ms mean"] {
+        for expected in ["wsmon help", "◐ half-closed", "◒ awaiting-tcp", "the 60 s peak"] {
             #expect(bottom.contains(expected), "\(expected)")
         }
         _ = model.handle(.character("x"))

@@ -36,16 +36,40 @@ enum HelpOverlay {
         }
     }
 
-    /// A line wrapped to `width`; continuation lines start under the text, not the key.
+    /// A line wrapped to `width` at spaces; continuation lines start under the text, not
+    /// under the key.
     private static func wrap(_ line: [Span], width: Int) -> [[Span]] {
         guard line.count == 2, line[0].width == self.keyColumn else { return SpanLayout.wrap(line, width: width) }
         let indent = Span(String(repeating: " ", count: self.keyColumn))
-        let wrapped = SpanLayout.wrap([line[1]], width: width - self.keyColumn)
-        return wrapped.enumerated().map { index, rest in [index == 0 ? line[0] : indent] + rest }
+        let room = width - self.keyColumn
+        var rows: [String] = []
+        for word in line[1].text.split(separator: " ") {
+            if let last = rows.last, DisplayWidth.of(last) + 1 + DisplayWidth.of(word) <= room {
+                rows[rows.count - 1] = last + " " + word
+            } else {
+                rows.append(String(word))
+            }
+        }
+        return rows.enumerated().flatMap { index, text in
+            SpanLayout.wrap([Span(text, line[1].role)], width: room).enumerated().map { part, rest in
+                [index == 0 && part == 0 ? line[0] : indent] + rest
+            }
+        }
     }
 
     static func lines(themeName: String, stats: DrawStats) -> [[Span]] {
-        var lines: [[Span]] = []
+        // What this terminal costs first, so it is there without scrolling.
+        var lines: [[Span]] = [
+            [
+                Span("drawing ", .key),
+                Span(
+                    "\(stats.frames) frames, \(Units.rtt(stats.meanSeconds)) mean, \(Units.rtt(stats.slowestSeconds)) slowest",
+                    .text
+                ),
+            ],
+            [Span("theme ", .key), Span(themeName, .text)],
+            [],
+        ]
         for (title, bindings) in KeyBindings.sections where !bindings.isEmpty {
             lines.append([Span(title, .tableHeader)])
             for binding in bindings {
@@ -72,14 +96,6 @@ enum HelpOverlay {
         lines.append([
             Span("sparklines".padding(to: self.keyColumn), .key),
             Span("the last 60 s, one bar a second; the number after each is the 60 s peak", .text),
-        ])
-        lines.append([Span("theme".padding(to: self.keyColumn), .key), Span(themeName, .text)])
-        lines.append([
-            Span("drawing".padding(to: self.keyColumn), .key),
-            Span(
-                "\(stats.frames) frames, \(Units.rtt(stats.meanSeconds)) mean, \(Units.rtt(stats.slowestSeconds)) slowest",
-                .text
-            ),
         ])
         return lines
     }
