@@ -36,6 +36,16 @@ struct TableReadingTests {
         #expect(grid.lines[3].contains("URL") == false || grid.lines[4].contains("ws://127.0.0.1:8765"))
     }
 
+    @Test func aNameCutShortKeepsItsCopyNumber() {
+        let url = "ws://127.0.0.1:8765/periodic-drop?every=2&jitter=1"
+        let model = SnapshotFixture.model(SnapshotFixture.snapshot(Screens.copies(240, of: url)), width: 80, height: 24)
+        let rows = SnapshotFixture.render(model).lines[model.layout.tableRows]
+        #expect(rows.first?.contains("/periodic-dr… #1 ") == true, "\(rows.first ?? "")")
+        #expect(rows.dropFirst(6).first?.contains("/periodic-dr… #7 ") == true)
+        #expect(TableView.copySuffix(of: "/feed #12") == " #12")
+        #expect(TableView.copySuffix(of: "/feed#12") == nil && TableView.copySuffix(of: "/feed #") == nil)
+    }
+
     @Test func namedSessionsKeepTheirNamesAndFullURLs() {
         var labels = SessionLabels()
         let snapshot = SnapshotFixture.snapshot()

@@ -142,7 +142,7 @@ enum TableView {
         selected: Bool,
         into grid: inout CellGrid
     ) {
-        func field(_ text: String, _ role: Role = .text, peer: Bool = false) {
+        func field(_ text: String, _ role: Role = .text, peer: Bool = false, keeping suffix: String? = nil) {
             grid.drawField(
                 text,
                 x: placed.x,
@@ -151,7 +151,8 @@ enum TableView {
                 role: role,
                 selected: selected,
                 rightAligned: placed.column.isRightAligned,
-                peer: peer
+                peer: peer,
+                keeping: suffix
             )
         }
         switch placed.column {
@@ -166,10 +167,11 @@ enum TableView {
                     width: placed.width - 2,
                     role: .text,
                     selected: selected,
-                    peer: true
+                    peer: true,
+                    keeping: self.copySuffix(of: shown.name)
                 )
             } else {
-                field(shown.name, peer: true)
+                field(shown.name, peer: true, keeping: self.copySuffix(of: shown.name))
             }
         case .url: field(shown.url, .dim, peer: true)
         case .state: field(StateLabel.symbol(row.state) + " " + StateLabel.short(row.state), StateLabel.role(row.state))
@@ -184,6 +186,16 @@ enum TableView {
         case .reconnects: field("\(row.reconnects)", row.reconnects > 0 ? .stateReconnecting : .dim)
         case .rtt: field(row.rtt.map(Units.rtt) ?? "–", .dim)
         }
+    }
+
+    /// The ` #N` that `--count` adds to a name, if it has one.
+    static func copySuffix(of name: String) -> String? {
+        guard let hash = name.lastIndex(of: "#"), hash > name.startIndex,
+            name[name.index(before: hash)] == " ",
+            name[name.index(after: hash)...].allSatisfy({ ("0"..."9").contains($0) }),
+            name.index(after: hash) < name.endIndex
+        else { return nil }
+        return String(name[name.index(before: hash)...])
     }
 
     /// The last close, or the last failure while the session is trying again.
