@@ -74,6 +74,27 @@ struct ReadingTerminalTests {
         try terminal.press("q")
     }
 
+    @Test func theSessionSelectedAtStartKeepsTheMessagesThatArriveAtOpen() async throws {
+        let lab = try await ScenarioLab.start(port: 0)
+        defer { Task { try? await lab.shutdown() } }
+        let terminal = try TmuxTerminal(width: 120, height: 36)
+        defer { terminal.close() }
+        // The echo of the open message arrives at once, before the first snapshot is drawn.
+        let welcome = #"{"welcome":"a message longer than the 32-byte frame preview"}"#
+        try terminal.run(
+            "\(WSMonProcess.binary) '\(lab.url("/echo"))' --ping-interval 0 --send-on-open '\(welcome)'"
+        )
+        let open = try await terminal.waitForScreen { $0.contains { $0.contains("● open") && $0.contains("/echo") } }
+        #expect(open.matched, "\(open.screen.text)")
+        try terminal.press("Enter")
+        let whole = try await terminal.waitForScreen { screen in
+            screen.contains { $0.contains("┄ frame 2 ") } && screen.contains { $0 == " " + welcome }
+        }
+        #expect(whole.matched, "the echo is shown whole\n\(whole.screen.text)")
+        #expect(!whole.screen.contains { $0.contains("came before the session was selected") })
+        try terminal.press("q")
+    }
+
     @Test func theFirstCtrlCShowsTheClosingNotice() async throws {
         let lab = try await ScenarioLab.start(port: 0)
         defer { Task { try? await lab.shutdown() } }
