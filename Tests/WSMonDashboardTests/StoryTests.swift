@@ -97,6 +97,68 @@ struct StoryTests {
         #expect(text.contains("  redirects to wss://elsewhere.example/ws"))
     }
 
+    /// The session of `detail` selected and `tab` shown, at a size.
+    static func screen(_ detail: SessionDetail, tab: DashboardModel.DetailTab, width: Int, height: Int) -> CellGrid {
+        var model = SnapshotFixture.model(SnapshotFixture.snapshot(detail: detail), width: width, height: height)
+        model.tab = tab
+        return SnapshotFixture.render(model)
+    }
+
+    @Test(arguments: Screens.sizes)
+    func theStoryReadsTheSameAtEverySize(width: Int, height: Int) {
+        var dropped = CloseTimeline(connection: 2, openedAt: SnapshotFixture.now - 4)
+        dropped.steps = [CloseTimeline.Step(time: SnapshotFixture.now, kind: .transportClosed(byPeer: false))]
+        dropped.summary = CloseSummary(
+            initiator: .local,
+            failure: .aborted(reason: "dropped by the user"),
+            transportClosedBy: .local
+        )
+        var detail = SnapshotFixture.detail(for: SnapshotFixture.sessions[0])
+        detail.closeTimelines = [dropped]
+        detail.response = HeaderBlock(
+            firstLine: "HTTP/1.1 401 Unauthorized",
+            headers: [HTTPHeaders.Field(name: "Content-Type", value: "text/plain")],
+            body: Array("missing bearer token: see docs\n".utf8)
+        )
+        detail.reconnectHistory = [
+            ReconnectEntry(time: SnapshotFixture.now - 9, connection: 1, kind: .attempt(1)),
+            ReconnectEntry(
+                time: SnapshotFixture.now - 8,
+                connection: 1,
+                kind: .failed(
+                    name: "handshake_rejected",
+                    detail: "HTTP 401 Unauthorized: missing bearer token",
+                    status: 401
+                )
+            ),
+            ReconnectEntry(
+                time: SnapshotFixture.now - 8,
+                connection: 1,
+                kind: .scheduled(delay: 1, attempt: 1, retryAfter: nil)
+            ),
+            ReconnectEntry(time: SnapshotFixture.now - 6, connection: 2, kind: .opened(isReconnect: false)),
+            ReconnectEntry(
+                time: SnapshotFixture.now,
+                connection: 2,
+                kind: .closed(code: 1006, reason: "", clean: false)
+            ),
+        ]
+        Screens.expect(
+            Self.screen(detail, tab: .close, width: width, height: height),
+            StoryScreens.dropped[width]!,
+            "story-dropped-\(width)x\(height)"
+        )
+        Screens.expect(
+            Self.screen(detail, tab: .headers, width: width, height: height),
+            StoryScreens.rejected[width]!,
+            "story-rejected-\(width)x\(height)"
+        )
+        var model = SnapshotFixture.model(SnapshotFixture.snapshot(detail: detail), width: width, height: height)
+        model.tab = .reconnects
+        model.noteInterrupt()
+        Screens.expect(SnapshotFixture.render(model), StoryScreens.history[width]!, "story-history-\(width)x\(height)")
+    }
+
     @Test func aRejectionSaysItsBodyAndLocationInItsDescription() {
         let rejection = HandshakeRejection(
             statusCode: 503,
