@@ -166,6 +166,14 @@ struct FrameReadingTests {
         Screens.expect(grid, FrameScreens.separator[width]!, "separator-\(width)x\(height)")
     }
 
+    @Test func searchIgnoresCaseWithoutCopyingTheText() {
+        #expect(FrameLogView.text(#"{"symbol":"ETH-USD"}"#, contains: "eth-usd"))
+        #expect(!FrameLogView.text("BTC", contains: "eth"))
+        #expect(FrameLogView.text("Grüße aus KÖLN", contains: "köln"), "a non-ASCII search lowercases both")
+        #expect(FrameLogView.text(Self.longText, contains: "009999,"), "the end of 70,000 bytes")
+        #expect(!FrameLogView.text("ab", contains: "abc"))
+    }
+
     @Test func whileNotFollowingTheLogSaysHowManyFramesAreNew() {
         var detail = SnapshotFixture.detail(for: SnapshotFixture.sessions[0], frames: RenderTests.frames)
         var model = Screens.focusedFrames(detail, width: 100, height: 30)

@@ -65,13 +65,36 @@ public struct FrameLogView: Hashable, Sendable {
         let entry = detail.frames[number - detail.framesOverflowed]
         if let message = messages[number] {
             switch message.content {
-            case .text(let text): return text.lowercased().contains(search)
+            case .text(let text): return Self.text(text, contains: search)
             case .binary(let bytes): return FrameLogExport.hex(bytes).contains(search)
             }
         }
         let bytes = entry.record.preview.bytes
-        if let text = String(validating: bytes, as: UTF8.self), text.lowercased().contains(search) { return true }
+        if let text = String(validating: bytes, as: UTF8.self), Self.text(text, contains: search) { return true }
         return FrameLogExport.hex(bytes).contains(search)
+    }
+
+    /// Case-insensitive `contains` for a lowercased `needle`. An ASCII needle is compared
+    /// byte by byte, with no lowercased copy: rows are matched at every redraw, and a kept
+    /// message may be a megabyte.
+    static func text(_ text: String, contains needle: String) -> Bool {
+        guard DisplayWidth.isASCII(needle) else { return text.lowercased().contains(needle) }
+        let pattern = Array(needle.utf8)
+        var text = text
+        return text.withUTF8 { haystack in
+            guard haystack.count >= pattern.count else { return false }
+            for start in 0...(haystack.count - pattern.count) {
+                var offset = 0
+                while offset < pattern.count {
+                    let byte = haystack[start + offset]
+                    let lowered = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    guard lowered == pattern[offset] else { break }
+                    offset += 1
+                }
+                if offset == pattern.count { return true }
+            }
+            return false
+        }
     }
 }
 
