@@ -55,19 +55,24 @@ struct TableReadingTests {
         #expect(labels.url(of: row, texts: snapshot.texts(of: row)) == "wss://telemetry.example.com/ws")
     }
 
-    @Test func hostsAreNamedOnlyWhenTheyDiffer() {
-        let rows = [
-            SnapshotFixture.session(1, "ws://a.example:80/feed", state: .open, url: "ws://a.example:80/feed"),
-            SnapshotFixture.session(2, "ws://b.example:80/feed", state: .open, url: "ws://b.example:80/feed"),
-        ]
+    @Test func hostsAreNamedOnlyWhereTheSamePathIsOnAnotherHost() {
+        let urls = ["ws://a.example:80/feed", "ws://b.example:80/feed", "ws://a.example:80/echo", "ws://127.0.0.1:9/"]
+        let rows = urls.enumerated().map {
+            SnapshotFixture.session($0.offset + 1, $0.element, state: .open, url: $0.element)
+        }
         var labels = SessionLabels()
         let snapshot = SnapshotFixture.snapshot(rows)
         labels.update(for: snapshot)
         #expect(
-            snapshot.sessions.map { labels.name(of: $0, texts: snapshot.texts(of: $0)) } == [
-                "a.example:80/feed", "b.example:80/feed",
-            ]
+            snapshot.sessions.map { labels.name(of: $0, texts: snapshot.texts(of: $0)) }
+                == ["a.example:80/feed", "b.example:80/feed", "/echo", "/"]
         )
+        #expect(
+            snapshot.sessions.map { labels.url(of: $0, texts: snapshot.texts(of: $0)) }
+                == ["ws://a.example:80", "ws://b.example:80", "ws://a.example:80", "ws://127.0.0.1:9"],
+            "the URL column shows the part the name leaves out"
+        )
+        #expect(labels.sharedOrigin == nil, "several hosts: the URL column stays")
     }
 
     @Test func sortingShowsTheTopOfTheNewOrder() {

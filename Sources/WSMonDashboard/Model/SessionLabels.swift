@@ -2,8 +2,10 @@ import WSMonMonitor
 
 /// The Name and URL columns as the table shows them. A session named by its URL (no name
 /// given, the default) is shown by what tells it apart: its path and query and the `#N` of
-/// `--count`, with the host too only when the hosts differ; its URL column then shows what
-/// the name leaves out. Sessions given a name keep it, with their full URL.
+/// `--count`, with the host too only where the same path is used on another host; its URL
+/// column shows the scheme, host and port the name leaves out (and when every session is on
+/// one of them, the header says it once instead). Sessions given a name keep it, with their
+/// full URL.
 public struct SessionLabels: Sendable {
     private var names: [Int: String] = [:]
     private var urls: [Int: String] = [:]
@@ -33,14 +35,13 @@ public struct SessionLabels: Sendable {
         let origins = Set(derived.map(\.url.origin))
         let oneOrigin = origins.count <= 1
         self.sharedOrigin = derived.count == snapshot.sessions.count && origins.count == 1 ? origins.first : nil
+        // The host joins a name only where the same path, query and #N exist on another host.
+        var originsByShortName: [String: Set<String>] = [:]
+        for (_, name) in derived { originsByShortName[name.short, default: []].insert(name.origin) }
         for (id, name) in derived {
-            let copy = name.copy.map { " #\($0)" } ?? ""
-            if oneOrigin {
-                self.names[id] = name.resource + copy
-                self.urls[id] = name.origin
-            } else {
-                self.names[id] = name.hostAndPort + name.resource + copy
-            }
+            let clashes = !oneOrigin && (originsByShortName[name.short]?.count ?? 0) > 1
+            self.names[id] = clashes ? name.hostAndPort + name.short : name.short
+            self.urls[id] = name.origin
         }
         self.widestName = 0
         self.widestURL = 0
@@ -61,6 +62,9 @@ public struct SessionLabels: Sendable {
         var hostAndPort: String
         var resource: String
         var copy: Int?
+
+        /// The path and query, and the ` #N` of `--count`.
+        var short: String { self.resource + (self.copy.map { " #\($0)" } ?? "") }
 
         init?(name: String, url: String) {
             if name == url {
