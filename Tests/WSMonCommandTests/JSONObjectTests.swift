@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WSMonMonitor
 
 @testable import WSMonCommand
 
@@ -34,6 +35,18 @@ struct JSONObjectTests {
         #expect(line == #"{"reason":"a\"b\\c\n\r\t\u001b[2J\u007f\u009b\u2028\u2029é漢🚀"}"# + "\n")
         let decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
         #expect(decoded?["reason"] == hostile, "it decodes back to the same text")
+    }
+
+    @Test func bidiOverridesAndInvisibleFormatCharactersAreEscapedLikeTheDashboardDoes() throws {
+        // RLO/PDF reorder a line in `less`; ZWSP, BOM, soft hyphen and LRI hide or mislead;
+        // a tag character beyond the BMP becomes a surrogate pair. Joiners stay (emoji).
+        let hostile = "evil\u{202E}cod.exe\u{202C} \u{200B}\u{FEFF}\u{AD}\u{2066}\u{E0001} 👨\u{200D}👩"
+        let line = Self.text { $0.add("preview", hostile) }
+        #expect(
+            line == #"{"preview":"evil\u202ecod.exe\u202c \u200b\ufeff\u00ad\u2066\udb40\udc01 👨\#u{200D}👩"}"# + "\n"
+        )
+        let decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+        #expect(decoded?["preview"] == hostile, "escapes are lossless")
     }
 
     @Test func timestampsAreUTCWithMilliseconds() {

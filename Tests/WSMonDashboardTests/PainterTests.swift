@@ -32,6 +32,25 @@ struct PainterTests {
         return grid
     }
 
+    @Test func aFillAcrossHalfAWideCharacterLeavesNoHalfGlyph() {
+        var grid = CellGrid(width: 8, height: 1)
+        grid.put("日本語", x: 0, y: 0, style: CellStyle(.text))
+        grid.fill(x: 1, y: 0, width: 2, style: CellStyle(.border))
+        #expect(grid.lines == ["    語"], "日 and 本, each cut by an edge, are gone whole")
+        for x in 0..<grid.width where grid[x, 0].scalar == CellGrid.Cell.continuation {
+            #expect(x > 0 && DisplayWidth.of(Character(grid.character(x: x - 1, y: 0))) == 2, "an orphan half at \(x)")
+            #expect(grid[x, 0].style == grid[x - 1, 0].style)
+        }
+        #expect(grid.character(x: 0, y: 0) == " ", "日's left half went with its right half")
+        #expect(grid.character(x: 3, y: 0) == " ", "本's right half went with its left half")
+        grid.fill(x: 5, y: 0, width: 3, style: CellStyle(.title))
+        #expect(grid.lines == [""], "語's left half went with its right half")
+        var painter = ScreenPainter()
+        let screen = RecordingScreen()
+        painter.paint(grid, on: screen)
+        #expect(screen.writes.map(\.text).joined().count == 8, "every cell drawn once")
+    }
+
     @Test func theFirstFrameIsDrawnInFullAndAnUnchangedOneNotAtAll() {
         var painter = ScreenPainter()
         let screen = RecordingScreen()

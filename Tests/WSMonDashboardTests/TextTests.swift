@@ -75,7 +75,8 @@ struct TextTests {
     }
 
     @Test func sparklinesScaleToTheirPeakAndLeaveZeroBlank() {
-        #expect(Sparkline.render([0, 1, 2, 4, 8]) == " ▂▃▅█")
-        #expect(Sparkline.render([0, 0]) == "  ")
+        #expect(Sparkline.render([0, 1, 2, 4, 8], peak: 8) == " ▂▃▅█")
+        #expect(Sparkline.render([1, 2], peak: 8) == "▂▃", "scaled to the minute's peak, not the bars shown")
+        #expect(Sparkline.render([0, 0], peak: 0) == "  ")
     }
 }

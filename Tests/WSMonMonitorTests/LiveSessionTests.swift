@@ -29,7 +29,7 @@ struct LiveSessionTests {
         for _ in 0..<1000 {
             try await Task.sleep(for: .milliseconds(20))
             detail = await monitor.collect().detail
-            if detail?.messages.isEmpty == false { break }
+            if (detail?.messages.count ?? 0) >= 2 { break }
             // Send once the session is open (a busy machine takes a while to get there).
             if !sent && detail?.summary.state == .open {
                 session.send(.text(#"{"hello":"world"}"#))
@@ -38,11 +38,14 @@ struct LiveSessionTests {
         }
         session.close()
         let found = try #require(detail)
-        let message = try #require(found.messages.first)
-        #expect(message.content == .text(#"{"hello":"world"}"#))
-        let frame = found.frames[message.frameNumber - found.framesOverflowed]
-        #expect(frame.record.direction == .inbound)
-        #expect(frame.record.opcode == .text)
+        #expect(found.messages.count == 2, "the message sent and its echo")
+        for (message, direction) in zip(found.messages, [FrameRecord.Direction.outbound, .inbound]) {
+            #expect(message.content == .text(#"{"hello":"world"}"#))
+            #expect(message.direction == direction)
+            let frame = found.frames[message.frameNumber - found.framesOverflowed]
+            #expect(frame.record.direction == direction, "linked to the frame that carried it")
+            #expect(frame.record.opcode == .text)
+        }
         try await lab.shutdown()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import WSMonClient
 import WSMonCore
+import WSMonMonitor
 
 /// The JSON Lines form of session events (`--headless`, `--record`). Field names are
 /// stable and documented in the README.
@@ -33,9 +34,8 @@ struct EventLine {
         switch event.kind {
         case .connection(.frame) where !self.includeFrames,
             .connection(.opened), .connection(.handshakeRejected), .connection(.handshakeFailed),
-            .connection(.closed), .messageSent:
-            // Left out, or reported by the session as open, connect_failed and closed (a sent
-            // message is in the outbound frames of --frames).
+            .connection(.closed):
+            // Left out, or reported by the session as open, connect_failed and closed.
             return nil
         default:
             break
@@ -59,6 +59,18 @@ struct EventLine {
             if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
         case .connection(let connectionEvent):
             self.encode(connectionEvent, into: &json)
+        case .messageSent(let message):
+            json.add("event", "message_sent")
+            switch message {
+            case .text(let text):
+                json.add("opcode", "text")
+                json.add("size", text.utf8.count)
+                self.addTextPreview(text, to: &json)
+            case .binary(let bytes):
+                json.add("opcode", "binary")
+                json.add("size", bytes.count)
+                Self.addHexPreview(bytes, total: bytes.count, to: &json)
+            }
         case .roundTrip(_, let rtt):
             json.add("event", "rtt")
             json.add("rtt_ms", rtt.milliseconds)
@@ -68,6 +80,8 @@ struct EventLine {
             json.add("detail", error.description)
             if case .handshakeRejected(let rejection) = error {
                 json.add("status", rejection.statusCode)
+                if let location = rejection.location { json.add("location", location) }
+                if let body = rejection.bodyText { json.add("body", body) }
                 if let retryAfter = rejection.retryAfter {
                     json.add(
                         "retry_after_s",
@@ -93,8 +107,6 @@ struct EventLine {
         case .eventsDropped(let count):
             json.add("event", "events_dropped")
             json.add("count", count)
-        case .messageSent:
-            preconditionFailure("left out above")
         }
         return json.line()
     }

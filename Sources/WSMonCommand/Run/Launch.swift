@@ -39,7 +39,8 @@ enum Launch {
         }
         let sessions = runner.start(specs)
         await afterStart(runner, sessions)
-        let status = await runner.wait(staysWhenAllStop: dashboard != nil)
+        let board = dashboard
+        let status = await runner.wait(staysWhenAllStop: board != nil) { board?.noteInterrupt() }
         await dashboard?.stop()
         try? await group.shutdownGracefully()
         return ExitCode(status.rawValue)

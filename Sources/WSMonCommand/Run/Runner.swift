@@ -138,10 +138,11 @@ final class Runner: Sendable {
     /// close them with 1001; a second interrupt, or sessions that outlast their close
     /// timeouts, end the run at once. With `staysWhenAllStop` (the dashboard, where people
     /// inspect what happened) the run goes on when every session has stopped by itself,
-    /// until the user quits.
-    func wait(staysWhenAllStop: Bool = false) async -> ExitStatus {
+    /// until the user quits. `onSignal` hears each SIGINT and SIGTERM (the dashboard says so).
+    func wait(staysWhenAllStop: Bool = false, onSignal: @escaping @Sendable () -> Void = {}) async -> ExitStatus {
         self.scheduleTimers()
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] in
+            onSignal()
             self.trigger(.interrupt(reason: "interrupted"))
         }
         defer { signals.cancel() }

@@ -44,12 +44,31 @@ public struct HandshakeRejection: Hashable, Sendable, CustomStringConvertible {
         self.bodyTruncated = bodyTruncated
     }
 
+    /// Where a redirect points (3xx `Location`), as sent.
+    public var location: String? { self.headers.first("Location") }
+
+    /// The body's text when it is UTF-8 (a 401's "missing bearer token", a 503's JSON
+    /// error), whitespace at its ends trimmed; nil when empty or not text.
+    public var bodyText: String? {
+        guard let text = String(validating: self.bodyPreview, as: UTF8.self) else { return nil }
+        let trimmed = text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()
+        return trimmed.isEmpty ? nil : String(trimmed) + (self.bodyTruncated ? "…" : "")
+    }
+
+    /// "HTTP 401 Unauthorized: missing bearer token" or "HTTP 302 Found, Location /login":
+    /// what a person needs to know, with the body's first line.
     public var description: String {
         var text = "HTTP \(self.statusCode) \(self.reasonPhrase)"
+        if let location = self.location { text += ", Location \(location)" }
         switch self.retryAfter {
         case .seconds(let seconds): text += ", Retry-After \(seconds) s"
         case .date(let date): text += ", Retry-After at \(date) (Unix time)"
         case nil: break
+        }
+        if let body = self.bodyText {
+            let firstLine = body.prefix { $0 != "\n" && $0 != "\r" }
+            let shown = firstLine.count > 120 ? firstLine.prefix(120) + "…" : firstLine
+            text += ": " + shown
         }
         return text
     }

@@ -78,6 +78,11 @@ public struct CellGrid: Sendable {
         let end = min(self.width, x + (width ?? self.width - x))
         guard start < end else { return }
         let cell = Cell(scalar: 0x20, cluster: 0, style: UInt16(style.index))
+        // A wide character cut by either edge loses its other half too, as `put` does: a
+        // half glyph would be drawn over its neighbour, and the painter relies on both
+        // halves of a wide character sharing one style.
+        self.clearWideCharacter(at: start, row: y * self.width)
+        self.clearWideCharacter(at: end - 1, row: y * self.width)
         for column in start..<end { self.cells[y * self.width + column] = cell }
     }
 

@@ -14,6 +14,8 @@ public final class Dashboard: Sendable {
     private let initialTheme: Int
     private let requests: @Sendable (DashboardRequest) -> Void
     private let stopRequested = Atomic<Bool>(false)
+    /// A Ctrl-C (or SIGTERM) reached the program: show the same notice as q.
+    private let interruptHeard = Atomic<Bool>(false)
     private let finished = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
     public init(
@@ -39,6 +41,8 @@ public final class Dashboard: Sendable {
             throw StartError(description: error.description)
         }
         self.monitor.startPublishing(every: .milliseconds(Int64(Self.refreshInterval * 1000)))
+        // The first row is selected at start: it keeps the messages that arrive at open.
+        self.monitor.watchFirstSession()
         let box = TerminalBox(terminal: terminal)
         let thread = Thread { [self] in
             self.run(on: box.terminal)
@@ -66,6 +70,12 @@ public final class Dashboard: Sendable {
         }
     }
 
+    /// Tells the dashboard the program is closing every session because of a signal (the
+    /// first Ctrl-C), so it says so as it does for q.
+    public func noteInterrupt() {
+        self.interruptHeard.store(true, ordering: .relaxed)
+    }
+
     private func run(on terminal: NcursesTerminal) {
         let size = terminal.size
         var model = DashboardModel(
@@ -79,7 +89,7 @@ public final class Dashboard: Sendable {
         var painter = ScreenPainter()
         var themeIndex = model.themeIndex
         terminal.use(self.themes[themeIndex])
-        var watched: Int?? = .none
+        var watched: Int?
         var nextRefresh = Self.now()
         while !self.stopRequested.load(ordering: .relaxed) {
             let wait = Int(max(0, nextRefresh - Self.now()) * 1000)
@@ -98,14 +108,20 @@ public final class Dashboard: Sendable {
                 }
                 input = terminal.read(waitingUpTo: 0)
             }
+            if self.interruptHeard.exchange(false, ordering: .relaxed) {
+                model.noteInterrupt()
+                needsDrawing = true
+            }
+            for output in model.takeOutputs() { self.carryOut(output, on: terminal, model: &model) }
             if Self.now() >= nextRefresh {
                 model.update(self.monitor.latest())
                 nextRefresh = Self.now() + Self.refreshInterval
                 needsDrawing = true
             }
-            if watched != .some(model.selectedID) {
-                watched = .some(model.selectedID)
-                self.monitor.watch(model.selectedID)
+            // No selection yet (no session registered): the monitor keeps watching the first.
+            if let selected = model.selectedID, watched != selected {
+                watched = selected
+                self.monitor.watch(selected)
             }
             if model.themeIndex != themeIndex {
                 themeIndex = model.themeIndex
@@ -116,6 +132,16 @@ public final class Dashboard: Sendable {
             let started = Self.now()
             painter.paint(DashboardView.render(model, clock: clock), on: terminal)
             model.drawStats.record(seconds: Self.now() - started)
+        }
+    }
+
+    private func carryOut(_ output: DashboardOutput, on terminal: NcursesTerminal, model: inout DashboardModel) {
+        switch output {
+        case .copy(let base64):
+            terminal.copyToClipboard(base64: base64)
+        case .write(let path, let contents, let what):
+            let error = FileExport.create(path, contents: contents)
+            model.wrote(what, to: path, bytes: contents.count, error: error)
         }
     }
 

@@ -3,55 +3,102 @@ import WSMonCore
 import WSMonMonitor
 
 extension DashboardModel {
-    /// Applies a key; returns what the program must do for it (often nothing).
+    /// Applies a key as `KeyBindings` says; returns what the program must do for it.
     public mutating func handle(_ key: Key) -> [DashboardRequest] {
         if self.prompt != nil { return self.handlePromptKey(key) }
-        if self.showsHelp {
-            self.showsHelp = false
-            if key != .character("q") { return [] }
-        }
-        switch key {
-        case .interrupt, .character("q"):
-            return self.quit()
-        case .character("?"):
+        if self.showsHelp { return self.handleHelpKey(key) }
+        guard let action = KeyBindings.action(for: key, in: self.context) else { return [] }
+        return self.perform(action)
+    }
+
+    private mutating func perform(_ action: KeyBindings.Action) -> [DashboardRequest] {
+        switch action {
+        case .quit: return self.quit()
+        case .help:
             self.showsHelp = true
-        case .up, .character("k"): self.move(by: -1)
-        case .down, .character("j"): self.move(by: 1)
+            self.helpScroll = 0
+        case .up: self.move(by: -1)
+        case .down: self.move(by: 1)
         case .pageUp: self.page(by: -self.pageSize)
         case .pageDown: self.page(by: self.pageSize)
-        case .home, .character("g"): self.moveToStart()
-        case .end, .character("G"): self.moveToEnd()
-        case .enter:
-            if self.focus == .table { self.focusDetail() } else { self.focusTable() }
-        case .escape:
+        case .first: self.moveToStart()
+        case .last: self.moveToEnd()
+        case .focus: self.focusDetail()
+        case .back:
             if self.focus == .detail {
                 self.focusTable()
             } else if !self.filter.isEmpty {
                 self.setFilter("")
             }
-        case .tab: self.switchTab(by: 1)
-        case .backTab: self.switchTab(by: -1)
-        case .character("["): self.timelineBack += 1
-        case .character("]"): self.timelineBack = max(0, self.timelineBack - 1)
-        case .character(" "): self.togglePause()
-        case .character("J"):
+        case .nextTab: self.switchTab(by: 1)
+        case .previousTab: self.switchTab(by: -1)
+        case .olderHandshake: self.timelineBack += 1
+        case .newerHandshake: self.timelineBack = max(0, self.timelineBack - 1)
+        case .pause: self.togglePause()
+        case .prettyJSON:
             self.prettyJSON.toggle()
+            self.detailScroll = 0
             self.setStatus(self.prettyJSON ? "JSON messages pretty-printed" : "JSON messages shown as sent")
-        case .character("/"):
-            self.prompt = Prompt(.filter, text: self.filter.text)
-        case .character("o"):
+        case .filter: self.prompt = Prompt(.filter, text: self.filter.text)
+        case .sort:
             let next = SessionColumn(rawValue: (self.order.column.rawValue + 1) % SessionColumn.allCases.count)!
             self.setOrder(SortOrder(column: next, descending: self.order.descending))
             self.setStatus("sorted by \(next.title)")
-        case .character("O"):
+        case .reverse:
             self.setOrder(SortOrder(column: self.order.column, descending: !self.order.descending))
-        case .character("t"):
+            self.setStatus(
+                "sorted by \(self.order.column.title), \(self.order.descending ? "descending" : "ascending")"
+            )
+        case .theme:
             self.themeIndex = (self.themeIndex + 1) % max(1, self.themeNames.count)
             self.setStatus("theme: \(self.themeNames[self.themeIndex])")
-        case .character("s"), .character("c"), .character("p"), .character("r"), .character("x"):
-            return self.sessionCommand(key)
+        case .send, .close, .ping, .reconnect, .drop:
+            return self.sessionCommand(action)
+        case .search: self.prompt = Prompt(.search, text: self.frameView.search ?? "")
+        case .nextMatch: self.jumpToMatch(forward: true)
+        case .previousMatch: self.jumpToMatch(forward: false)
+        case .hideControl:
+            self.frameView.hidesControl.toggle()
+            self.setStatus(self.frameView.hidesControl ? "ping, pong and close frames hidden" : "every frame shown")
+        case .direction:
+            switch self.frameView.direction {
+            case .both: self.frameView.direction = .received
+            case .received: self.frameView.direction = .sent
+            case .sent: self.frameView.direction = .both
+            }
+        case .wrap:
+            self.frameView.wrapsLines.toggle()
+            self.frameView.sideways = 0
+            self.detailScroll = 0
+            self.setStatus(self.frameView.wrapsLines ? "long lines wrap" : "long lines cut: ← → scroll sideways")
+        case .left: self.frameView.sideways = max(0, self.frameView.sideways - self.sidewaysStep)
+        case .right:
+            guard !self.frameView.wrapsLines else {
+                self.setStatus("long lines wrap: W cuts them, then ← → scroll sideways")
+                return []
+            }
+            self.frameView.sideways += self.sidewaysStep
+        case .copy: self.copySelectedMessage()
+        case .write: self.promptForWrite()
+        }
+        return []
+    }
+
+    private var sidewaysStep: Int { max(8, self.width / 2) }
+
+    private mutating func handleHelpKey(_ key: Key) -> [DashboardRequest] {
+        switch KeyBindings.action(for: key, in: .otherPane) {
+        case .up: self.helpScroll = max(0, self.helpScroll - 1)
+        case .down: self.helpScroll += 1
+        case .pageUp: self.helpScroll = max(0, self.helpScroll - max(1, self.height - 4))
+        case .pageDown: self.helpScroll += max(1, self.height - 4)
+        case .first: self.helpScroll = 0
+        case .last: self.helpScroll = Int.max / 2
+        case .quit:
+            self.showsHelp = false
+            return self.quit()
         default:
-            break
+            self.showsHelp = false
         }
         return []
     }
@@ -60,6 +107,7 @@ extension DashboardModel {
     private mutating func focusDetail() {
         self.focus = .detail
         self.frameCursor = nil
+        self.frameView.newestWhenUnfollowed = nil
         self.keepSelectionVisible()
     }
 
@@ -67,6 +115,7 @@ extension DashboardModel {
     private mutating func focusTable() {
         self.focus = .table
         self.frameCursor = nil
+        self.frameView.newestWhenUnfollowed = nil
         self.detailScroll = 0
         self.keepSelectionVisible()
     }
@@ -77,29 +126,26 @@ extension DashboardModel {
     }
 
     private mutating func quit() -> [DashboardRequest] {
-        if !self.isQuitting {
-            self.isQuitting = true
-            self.setStatus("closing every session… (q again to quit at once)")
-        }
+        self.startQuitting()
         return [.quit]
     }
 
-    private mutating func sessionCommand(_ key: Key) -> [DashboardRequest] {
+    private mutating func sessionCommand(_ action: KeyBindings.Action) -> [DashboardRequest] {
         guard let session = self.selected else {
             self.setStatus("no session selected", isError: true)
             return []
         }
         let id = session.id
-        switch key {
-        case .character("s"): self.prompt = Prompt(.send(session: id))
-        case .character("c"): self.prompt = Prompt(.close(session: id))
-        case .character("p"):
+        switch action {
+        case .send: self.prompt = Prompt(.send(session: id))
+        case .close: self.prompt = Prompt(.close(session: id))
+        case .ping:
             self.setStatus("ping sent to #\(id)")
             return [.ping(session: id)]
-        case .character("r"):
+        case .reconnect:
             self.setStatus("reconnecting #\(id)")
             return [.reconnect(session: id)]
-        case .character("x"):
+        case .drop:
             self.setStatus("dropping #\(id)'s TCP connection")
             return [.drop(session: id)]
         default: break
@@ -132,6 +178,20 @@ extension DashboardModel {
         switch prompt.kind {
         case .filter:
             self.prompt = nil
+            return []
+        case .search:
+            self.prompt = nil
+            self.frameView.search = prompt.text.isEmpty ? nil : prompt.text
+            if self.frameView.search != nil { self.jumpToMatch(forward: false, includingCurrent: true) }
+            return []
+        case .write(let target):
+            guard !prompt.text.isEmpty else {
+                prompt.error = "give a file name"
+                self.prompt = prompt
+                return []
+            }
+            self.prompt = nil
+            self.outputs.append(.write(path: prompt.text, contents: target.contents, what: target.what))
             return []
         case .send(let id):
             guard !prompt.text.isEmpty else {
@@ -176,74 +236,5 @@ extension DashboardModel {
             self.frozenDetail = detail
             self.setStatus("frame log paused (space resumes)")
         }
-    }
-
-    // MARK: Moving
-
-    private mutating func move(by step: Int) {
-        switch self.focus {
-        case .table: self.moveSelection(by: step)
-        case .detail:
-            if self.tab == .frames {
-                self.moveFrameCursor(by: step)
-            } else {
-                self.detailScroll = max(0, self.detailScroll + step)
-            }
-        }
-    }
-
-    /// A page: in the frames tab of the focused pane, of the frame inspector's content.
-    private mutating func page(by step: Int) {
-        if self.focus == .detail && self.tab == .frames {
-            self.detailScroll = max(0, self.detailScroll + step)
-        } else {
-            self.move(by: step)
-        }
-    }
-
-    private mutating func moveToStart() {
-        switch self.focus {
-        case .table: self.moveSelection(by: -self.list.rows.count)
-        case .detail:
-            if self.tab == .frames, let detail = self.frameLogDetail {
-                self.frameCursor = detail.framesOverflowed
-            } else {
-                self.detailScroll = 0
-            }
-        }
-    }
-
-    private mutating func moveToEnd() {
-        switch self.focus {
-        case .table: self.moveSelection(by: self.list.rows.count)
-        case .detail:
-            if self.tab == .frames {
-                self.frameCursor = nil
-            } else {
-                self.detailScroll = Int.max / 2
-            }
-        }
-    }
-
-    private mutating func moveSelection(by step: Int) {
-        guard !self.list.rows.isEmpty else { return }
-        let current = self.list.index(of: self.selectedID) ?? 0
-        let next = min(max(0, current + step), self.list.rows.count - 1)
-        let id = self.list.rows[next].id
-        if id != self.selectedID {
-            self.selectedID = id
-            self.selectionChanged()
-        }
-        self.keepSelectionVisible()
-    }
-
-    private mutating func moveFrameCursor(by step: Int) {
-        guard let detail = self.frameLogDetail, !detail.frames.isEmpty else { return }
-        let first = detail.framesOverflowed
-        let last = first + detail.frames.count - 1
-        let current = min(max(first, self.frameCursor ?? last), last)
-        let next = current + step
-        self.frameCursor = next > last ? nil : max(first, next)
-        self.detailScroll = 0
     }
 }

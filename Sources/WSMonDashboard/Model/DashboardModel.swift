@@ -52,11 +52,19 @@ public struct DashboardModel: Sendable {
     /// The frame log as it was when paused (space); nil when live.
     public var frozenDetail: SessionDetail?
     public var prettyJSON = false
+    /// Which frames the log shows, the search, and how the inspector lays out a frame.
+    public var frameView = FrameLogView()
     public var prompt: Prompt?
     public var showsHelp = false
+    /// First line of the help shown (it scrolls when the terminal is short).
+    public var helpScroll = 0
     public var status: Status?
-    /// q was pressed once: sessions are closing; a second q forces.
+    /// q or Ctrl-C was pressed once: sessions are closing; a second one forces.
     public var isQuitting = false
+    /// What the loop must do at the terminal or on disk for the keys just handled.
+    public var outputs: [DashboardOutput] = []
+    /// Names and URLs as the table shows them (see `SessionLabels`).
+    public private(set) var labels = SessionLabels()
     public let themeNames: [String]
     public var themeIndex: Int
     public var drawStats = DrawStats()
@@ -65,7 +73,8 @@ public struct DashboardModel: Sendable {
 
     public init(snapshot: MonitorSnapshot, width: Int, height: Int, themeNames: [String], themeIndex: Int) {
         self.snapshot = snapshot
-        self.list = SessionList(snapshot, filter: SessionFilter(""), order: SortOrder())
+        self.labels.update(for: snapshot)
+        self.list = SessionList(snapshot, filter: SessionFilter(""), order: SortOrder(), labels: self.labels)
         self.width = width
         self.height = height
         self.themeNames = themeNames
@@ -91,9 +100,16 @@ public struct DashboardModel: Sendable {
         self.keepSelectionVisible()
     }
 
+    /// A new order is read from its top: the first row is selected (keeping the selection
+    /// would scroll to it and hide the rows the sort put first).
     mutating func setOrder(_ order: SortOrder) {
         self.order = order
         self.rebuildList()
+        if let first = self.list.rows.first?.id, first != self.selectedID {
+            self.selectedID = first
+            self.selectionChanged()
+        }
+        self.tableTop = 0
     }
 
     mutating func setFilter(_ text: String) {
@@ -103,7 +119,8 @@ public struct DashboardModel: Sendable {
     }
 
     private mutating func rebuildList() {
-        self.list = SessionList(self.snapshot, filter: self.filter, order: self.order)
+        self.labels.update(for: self.snapshot)
+        self.list = SessionList(self.snapshot, filter: self.filter, order: self.order, labels: self.labels)
         if self.list.index(of: self.selectedID) == nil {
             let previous = self.selectedID
             self.selectedID = self.list.rows.first?.id
@@ -136,8 +153,28 @@ public struct DashboardModel: Sendable {
 
     public var layout: Layout { Layout(width: self.width, height: self.height, focus: self.focus) }
 
+    /// Where keys apply now (see `KeyBindings`).
+    public var context: KeyBindings.Context {
+        switch self.focus {
+        case .table: return .table
+        case .detail: return self.tab == .frames ? .framesPane : .otherPane
+        }
+    }
+
+    /// The first Ctrl-C (a signal, not a key): the same notice as q.
+    public mutating func noteInterrupt() {
+        self.startQuitting()
+    }
+
+    mutating func startQuitting() {
+        guard !self.isQuitting else { return }
+        self.isQuitting = true
+        self.status = nil
+    }
+
     mutating func selectionChanged() {
         self.frameCursor = nil
+        self.frameView.selectionChanged()
         self.detailScroll = 0
         self.timelineBack = 0
         self.frozenDetail = nil

@@ -2,12 +2,21 @@ import WSMonClient
 import WSMonCore
 
 /// A line of input at the bottom of the screen: a message to send, a close code and
-/// reason, or the filter.
+/// reason, the sessions filter, a frame search, or the file to write.
 public struct Prompt: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case send(session: Int)
         case close(session: Int)
         case filter
+        case search
+        case write(WriteTarget)
+    }
+
+    /// What `w` writes: a message or a frame log, already as JSON Lines.
+    public struct WriteTarget: Hashable, Sendable {
+        /// "frame 12's message (70000 bytes)", for the prompt and the status.
+        public var what: String
+        public var contents: [UInt8]
     }
 
     public var kind: Kind
@@ -28,6 +37,8 @@ public struct Prompt: Hashable, Sendable {
         case .send: return "send (text, or hex:0a0b…): "
         case .close: return "close code and reason [1000]: "
         case .filter: return "filter: "
+        case .search: return "search frames: "
+        case .write(let target): return "write \(target.what) to: "
         }
     }
 

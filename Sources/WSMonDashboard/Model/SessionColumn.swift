@@ -23,6 +23,24 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// What the column shows, for the help.
+    public var meaning: String {
+        switch self {
+        case .id: return "the session's number, in command-line order"
+        case .name: return "its name; for a URL, the path and query (and #N of --count)"
+        case .url: return "the URL, or the part of it the name leaves out"
+        case .state: return "the session's state (below)"
+        case .uptime: return "how long the current connection has been open"
+        case .messagesIn: return "messages received"
+        case .messagesOut: return "messages sent"
+        case .rateIn: return "messages received per second, over the last second"
+        case .rateOut: return "messages sent per second, over the last second"
+        case .lastClose: return "the last close code and reason, or ✗ why the last attempt failed"
+        case .reconnects: return "reconnects: connections opened after the first"
+        case .rtt: return "round-trip time of the last ping"
+        }
+    }
+
     /// Columns of fixed width; the others share what is left.
     var fixedWidth: Int? {
         switch self {
@@ -58,7 +76,12 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
     }
 
     /// Sorts ascending by this column; ties by id. Texts come from `snapshot`.
-    func areInIncreasingOrder(_ lhs: SessionSummary, _ rhs: SessionSummary, in snapshot: MonitorSnapshot) -> Bool {
+    func areInIncreasingOrder(
+        _ lhs: SessionSummary,
+        _ rhs: SessionSummary,
+        in snapshot: MonitorSnapshot,
+        labels: SessionLabels
+    ) -> Bool {
         func compare<T: Comparable>(_ key: (SessionSummary) -> T) -> Bool {
             let left = key(lhs)
             let right = key(rhs)
@@ -66,8 +89,8 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         }
         switch self {
         case .id: return lhs.id < rhs.id
-        case .name: return compare { snapshot.texts(of: $0).name }
-        case .url: return compare { snapshot.texts(of: $0).url }
+        case .name: return compare { labels.name(of: $0, texts: snapshot.texts(of: $0)) }
+        case .url: return compare { labels.url(of: $0, texts: snapshot.texts(of: $0)) }
         case .state: return compare { $0.state.ordinal }
         // Longer up first is a later open; not open sorts first.
         case .uptime: return compare { $0.openedAt.map { -$0 } ?? -Double.infinity }

@@ -6,7 +6,7 @@ public struct SessionList: Sendable {
     public private(set) var rows: [SessionSummary]
     public let totalCount: Int
 
-    public init(_ snapshot: MonitorSnapshot, filter: SessionFilter, order: SortOrder) {
+    public init(_ snapshot: MonitorSnapshot, filter: SessionFilter, order: SortOrder, labels: SessionLabels) {
         let sessions = snapshot.sessions
         self.totalCount = sessions.count
         var rows = filter.isEmpty ? sessions : sessions.filter { filter.matches($0, texts: snapshot.texts(of: $0)) }
@@ -14,9 +14,9 @@ public struct SessionList: Sendable {
         if order.column != .id || order.descending {
             let column = order.column
             if order.descending {
-                rows.sort { column.areInIncreasingOrder($1, $0, in: snapshot) }
+                rows.sort { column.areInIncreasingOrder($1, $0, in: snapshot, labels: labels) }
             } else {
-                rows.sort { column.areInIncreasingOrder($0, $1, in: snapshot) }
+                rows.sort { column.areInIncreasingOrder($0, $1, in: snapshot, labels: labels) }
             }
         }
         self.rows = rows

@@ -115,6 +115,16 @@ final class NcursesTerminal: TerminalScreen {
         doupdate()
     }
 
+    /// Sets the terminal's clipboard with OSC 52 (xterm, tmux with `set-clipboard on`,
+    /// kitty, iTerm2…), after what ncurses has written: the text goes base64-encoded, so no
+    /// byte of it can be taken for a control sequence.
+    func copyToClipboard(base64: String) {
+        let output = wsmon_stdout()
+        fflush(output)
+        fputs("\u{1B}]52;c;" + base64 + "\u{07}", output)
+        fflush(output)
+    }
+
     // MARK: Input
 
     /// Waits up to `milliseconds` for input; nil when none came.

@@ -45,7 +45,9 @@ public struct ScreenPainter: Sendable {
                 while x < grid.width {
                     let cellIndex = y * grid.width + x
                     let cell = grid.cells[cellIndex]
-                    guard cell.style == style else { break }
+                    // A right half always goes with its left half, whatever its style, so the
+                    // step back above can never repeat at the same place.
+                    guard cell.style == style || cell.scalar == CellGrid.Cell.continuation else { break }
                     if x > start, cell.scalar != CellGrid.Cell.continuation, let previous,
                         grid.sameCell(cellIndex, as: previous)
                     {

@@ -1,3 +1,5 @@
+import WSMonMonitor
+
 /// Text from a peer (payloads, close reasons, header values, URLs) made safe to draw: a
 /// server must not be able to drive the terminal or hide what it sent. Control characters,
 /// C1 controls, line separators, bidirectional overrides and invisible format characters
@@ -77,18 +79,13 @@ public enum SafeText {
         return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
-    /// Characters a terminal interprets or that change how text around them is shown.
+    /// Characters a terminal interprets or that change how text around them is shown
+    /// (`TextSafety`, the rule JSON Lines follow too), and unassigned code points.
     static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F: return true  // C0, DEL, C1 (0x9B is CSI)
-        case 0x2028, 0x2029: return true  // line and paragraph separators
-        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true  // bidi
-        case 0xFEFF, 0xFFF9...0xFFFB: return true
-        default:
-            switch scalar.properties.generalCategory {
-            case .unassigned, .surrogate: return true
-            default: return false
-            }
+        if TextSafety.isUnsafe(scalar) { return true }
+        switch scalar.properties.generalCategory {
+        case .unassigned, .surrogate: return true
+        default: return false
         }
     }
 

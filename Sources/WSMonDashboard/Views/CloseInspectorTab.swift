@@ -22,7 +22,18 @@ enum CloseInspectorTab {
         lines.append(self.field("Closed first by", self.firstCloser(timeline)))
         lines.append(self.field("Verdict", self.verdict(timeline, detail: detail, now: now)))
         lines.append(self.field("We sent", self.closeFrame(self.sentFrame(timeline), none: "no Close frame")))
-        lines.append(self.field("We received", self.closeFrame(self.receivedFrame(timeline), none: "no Close frame")))
+        if self.receivedFrame(timeline) == nil, let rejected = self.rejectedClose(timeline) {
+            lines.append(
+                self.field(
+                    "We received",
+                    [Span("a Close frame, rejected: ", .violation), Span(rejected, .text, peer: true)]
+                )
+            )
+        } else {
+            lines.append(
+                self.field("We received", self.closeFrame(self.receivedFrame(timeline), none: "no Close frame"))
+            )
+        }
         if let summary = timeline.summary {
             let code = summary.code
             var spans = [Span("\(code.rawValue)", summary.wasClean ? .closeClean : .closeUnclean)]
@@ -78,7 +89,16 @@ enum CloseInspectorTab {
     private static func firstCloser(_ timeline: CloseTimeline) -> [Span] {
         if let summary = timeline.summary {
             switch summary.initiator {
-            case .local: return [Span("wsmon", .frameOut), Span(": our Close came first", .dim)]
+            case .local:
+                guard summary.sent == nil else {
+                    return [Span("wsmon", .frameOut), Span(": our Close came first", .dim)]
+                }
+                // Dropped (x) or given up before any Close: wsmon ended it, without one.
+                let how = summary.failure.map { ": it ended the connection without a Close frame (\($0))" }
+                return [
+                    Span("wsmon", .frameOut),
+                    Span(how ?? ": it ended the connection without a Close frame", .dim, peer: true),
+                ]
             case .remote: return [Span("the server", .frameIn), Span(": its Close came first", .dim)]
             case .transport: return [Span("nobody", .closeUnclean), Span(": TCP ended without a Close frame", .dim)]
             case .failure:
@@ -108,7 +128,12 @@ enum CloseInspectorTab {
         if let state = summary.closeTimeoutFiredIn {
             problems.append("the close timeout fired in \(state)")
         }
-        if summary.received == nil { problems.append("no Close frame arrived (1006)") }
+        if summary.received == nil {
+            problems.append(
+                self.rejectedClose(timeline) == nil
+                    ? "no Close frame arrived (1006)" : "the server's Close frame was invalid (reported as 1006)"
+            )
+        }
         if summary.sent == nil { problems.append("we sent no Close frame") }
         if let failure = summary.failure { problems.append("\(failure)") }
         let violations = timeline.steps.filter { if case .violation = $0.kind { return true } else { return false } }
@@ -147,6 +172,18 @@ enum CloseInspectorTab {
         default:
             return [Span("in progress", .dim)]
         }
+    }
+
+    /// The violation of a Close frame the server sent but that broke the rules (a code such
+    /// as 1005 that may not be sent, a 1-byte payload, a reason that is not UTF-8).
+    static func rejectedClose(_ timeline: CloseTimeline) -> String? {
+        let closeViolations: Set<String> = [
+            "invalid_close_code", "close_payload_too_short", "invalid_utf8_in_close_reason",
+        ]
+        for step in timeline.steps {
+            if case .violation(let name, let detail) = step.kind, closeViolations.contains(name) { return detail }
+        }
+        return nil
     }
 
     private static func sentFrame(_ timeline: CloseTimeline) -> (code: UInt16?, reason: String)? {

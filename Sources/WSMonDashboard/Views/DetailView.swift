@@ -38,12 +38,27 @@ enum DetailView {
         var column = 1
         for tab in DashboardModel.DetailTab.allCases {
             let active = tab == model.tab
-            column = grid.put(" \(tab.title) ", x: column, y: y, style: CellStyle(active ? .tabActive : .tab))
+            var title = tab.title
+            if tab == .frames, let note = model.frameView.titleNote { title += " (\(note))" }
+            column = grid.put(peer: " \(title) ", x: column, y: y, style: CellStyle(active ? .tabActive : .tab))
             column = grid.put("│", x: column, y: y, style: CellStyle(.border))
+        }
+        // Where the table is in the list, when it does not show every row.
+        let visible = model.layout.tableRows.count
+        let count = model.list.rows.count
+        if count > visible {
+            let last = min(count, model.tableTop + visible)
+            column = grid.put(
+                "─ \(model.tableTop + 1)–\(last) of \(count) ",
+                x: column,
+                y: y,
+                style: CellStyle(.border)
+            )
         }
         guard let session = model.selected, let texts = model.selectedTexts else { return }
         var spans = [
-            Span(" #\(session.id) ", .dim), Span(texts.name, .text, peer: true), Span("  "),
+            Span(" #\(session.id) ", .dim), Span(model.labels.name(of: session, texts: texts), .text, peer: true),
+            Span("  "),
             Span(
                 StateLabel.symbol(session.state) + " " + StateLabel.short(session.state),
                 StateLabel.role(session.state)
@@ -51,12 +66,12 @@ enum DetailView {
         ]
         if session.insecure { spans.append(Span("  ⚠ TLS unverified", .warning)) }
         if model.frozenDetail != nil { spans.append(Span("  ⏸ paused", .warning)) }
-        if model.focus == .detail { spans.append(Span("  ⏎ back", .key)) }
         spans.append(Span(" "))
         let width = spans.reduce(0) { $0 + $1.width }
         let start = max(column + 1, grid.width - width - 1)
+        guard start < grid.width - 2 else { return }
         grid.fill(x: start, y: y, width: grid.width - start - 1, style: CellStyle(.text))
-        grid.draw(spans, x: start, y: y, limit: grid.width - 1)
+        grid.drawCut(spans, x: start, y: y, limit: grid.width - 1)
     }
 
     /// Lines of spans from `scroll` on, as many as `rows` hold; a scroll past the end shows
@@ -66,13 +81,15 @@ enum DetailView {
         let shown = fits ? rows.count : max(0, rows.count - 1)
         let first = fits ? 0 : max(0, min(scroll, lines.count - shown))
         for (offset, y) in rows.prefix(shown).enumerated() {
-            grid.draw(lines[first + offset], x: 1, y: y, limit: grid.width - 1)
+            grid.drawCut(lines[first + offset], x: 1, y: y, limit: grid.width - 1)
             if first + offset == lines.count - 1 { break }
         }
         guard !fits, let y = rows.last else { return }
         let more = lines.count - first - shown
         let marker =
-            "lines \(first + 1)–\(first + shown) of \(lines.count)" + (more > 0 ? " · \(more) more below" : "")
+            shown == 0
+            ? "\(lines.count) lines (the pane is too short)"
+            : "lines \(first + 1)–\(first + shown) of \(lines.count)" + (more > 0 ? " · \(more) more below" : "")
         grid.put(marker, x: 1, y: y, style: CellStyle(.dim))
     }
 }

@@ -1,10 +1,7 @@
-/// The bottom row: the prompt being typed, or a status message and the key hints.
+/// The bottom row: the prompt being typed, or a status message and the key hints of the
+/// focus (from `KeyBindings`), `? help` always among them.
 enum FooterView {
-    static let hints: [(key: String, action: String)] = [
-        ("↑↓", "select"), ("⏎", "detail"), ("⇥", "tab"), ("s", "send"), ("c", "close"), ("p", "ping"),
-        ("r", "reconnect"), ("x", "drop"), ("␣", "pause"), ("/", "filter"), ("o", "sort"), ("t", "theme"),
-        ("?", "help"), ("q", "quit"),
-    ]
+    static let quittingNotice = "closing every session… q or Ctrl-C again quits at once"
 
     static func draw(_ model: DashboardModel, into grid: inout CellGrid) {
         let y = model.layout.footerRow
@@ -13,17 +10,21 @@ enum FooterView {
             self.drawPrompt(prompt, y: y, into: &grid)
             return
         }
+        let help = (key: "?", word: "help")
+        let helpWidth = self.width(of: help)
+        // Room kept at the end for `? help`, the way into everything else.
+        let limit = grid.width - helpWidth
         var column = 1
         if model.isQuitting {
-            column = grid.put(
-                "closing every session… q again quits at once",
-                x: column,
-                y: y,
-                style: CellStyle(.warning)
-            )
+            column = grid.put(self.quittingNotice, x: column, y: y, style: CellStyle(.warning), limit: limit)
             column += 3
         } else if let status = model.status {
-            column = grid.put(peer: status.text, x: column, y: y, style: CellStyle(status.isError ? .error : .prompt))
+            column = grid.drawCut(
+                [Span(status.text, status.isError ? .error : .prompt, peer: true)],
+                x: column,
+                y: y,
+                limit: limit
+            )
             column += 3
         } else if !model.filter.isEmpty {
             column = grid.draw(
@@ -32,15 +33,25 @@ enum FooterView {
                     Span(" (\(model.list.rows.count) of \(model.list.totalCount))  ", .dim),
                 ],
                 x: column,
-                y: y
+                y: y,
+                limit: limit
             )
         }
-        for hint in self.hints {
-            let width = DisplayWidth.of(hint.key) + hint.action.count + 3
-            guard column + width <= grid.width else { break }
-            column = grid.put(hint.key, x: column, y: y, style: CellStyle(.key))
-            column = grid.put(" " + hint.action + "  ", x: column, y: y, style: CellStyle(.footer))
+        for hint in KeyBindings.hints(in: model.context) where hint != help {
+            guard column + self.width(of: hint) <= limit else { break }
+            column = self.draw(hint, x: column, y: y, into: &grid)
         }
+        self.draw(help, x: max(column, grid.width - helpWidth), y: y, into: &grid)
+    }
+
+    private static func width(of hint: (key: String, word: String)) -> Int {
+        DisplayWidth.of(hint.key) + hint.word.count + 3
+    }
+
+    @discardableResult
+    private static func draw(_ hint: (key: String, word: String), x: Int, y: Int, into grid: inout CellGrid) -> Int {
+        let column = grid.put(hint.key, x: x, y: y, style: CellStyle(.key))
+        return grid.put(" " + hint.word + "  ", x: column, y: y, style: CellStyle(.footer))
     }
 
     private static func drawPrompt(_ prompt: Prompt, y: Int, into grid: inout CellGrid) {

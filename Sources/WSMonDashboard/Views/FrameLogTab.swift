@@ -1,24 +1,35 @@
+import WSMonClient
 import WSMonCore
 import WSMonMonitor
 
-/// The frame log: one line per frame, newest at the bottom. With the detail pane focused,
-/// a cursor picks a frame and the lower half shows it whole: the message text, its JSON
-/// pretty-printed (J), or a hex dump.
+/// The frame log, read like a log viewer: a column header, one line per frame (newest at
+/// the bottom), a separator where a connection ends, the frames the filter shows, and
+/// while the cursor is not following, how many new frames wait below. With the pane
+/// focused the lower half shows the frame under the cursor whole (`FrameInspector`).
 enum FrameLogTab {
+    /// One line of the list.
+    enum Item: Hashable {
+        case dropped(count: Int, capacity: Int)
+        case frame(Int)
+        /// Connection `ended` is over; `next` (if any) follows.
+        case separator(ended: Int, next: Int?)
+    }
+
     static func draw(_ model: DashboardModel, clock: ClockFormat, rows: Range<Int>, into grid: inout CellGrid) {
-        guard let detail = model.frameLogDetail else { return }
-        guard !detail.frames.isEmpty else {
-            grid.put("no frames yet", x: 2, y: rows.lowerBound, style: CellStyle(.dim))
+        guard let detail = model.frameLogDetail, let headerRow = rows.first else { return }
+        self.drawHeader(y: headerRow, into: &grid)
+        var rows = (headerRow + 1)..<rows.upperBound
+        let shown = model.frameView.shownFrames(of: detail)
+        let items = self.items(detail, shown: shown)
+        guard !items.isEmpty else {
+            let message = detail.frames.isEmpty ? "no frames yet" : "no frame matches the filter (h, d change it)"
+            grid.put(message, x: 2, y: rows.lowerBound, style: CellStyle(.dim))
             return
         }
-        let first = detail.framesOverflowed
-        let last = first + detail.frames.count - 1
-        let cursor = model.focus == .detail ? min(max(first, model.frameCursor ?? last), last) : nil
-        var listRows = rows
+        let cursor = model.focus == .detail ? model.cursorFrame(in: detail, shown: shown) : nil
         if let cursor, rows.count >= 8 {
             let split = rows.lowerBound + rows.count / 2
-            listRows = rows.lowerBound..<split
-            self.drawInspector(
+            FrameInspector.draw(
                 detail,
                 frameNumber: cursor,
                 model: model,
@@ -26,39 +37,143 @@ enum FrameLogTab {
                 rows: split..<rows.upperBound,
                 into: &grid
             )
+            rows = rows.lowerBound..<split
         }
-        // The newest frame on the last line; a cursor mid-list, with what follows it in view.
+        let newBelow =
+            model.frameCursor == nil ? 0 : shown.count { $0 > (model.frameView.newestWhenUnfollowed ?? .max) }
+        let listRows = newBelow > 0 ? rows.dropLast() : rows[...]
+        let cursorIndex = model.frameCursor.flatMap { _ in cursor.flatMap { items.firstIndex(of: .frame($0)) } }
+        let count = listRows.count
         let top =
-            cursor.map { max(first, min($0 - listRows.count / 2, last - listRows.count + 1)) }
-            ?? max(first, last - listRows.count + 1)
+            cursorIndex.map { max(0, min($0 - count / 2, items.count - count)) } ?? max(0, items.count - count)
+        let messages = detail.messagesByFrame
+        let searching = model.frameView.search != nil
         for (offset, y) in listRows.enumerated() {
-            let number = top + offset
-            guard number <= last else { break }
-            let entry = detail.frames[number - first]
-            let selected = number == cursor
-            if selected { grid.fill(y: y, style: CellStyle(.text, selected: true)) }
-            grid.draw(self.line(entry, clock: clock), x: 1, y: y, limit: grid.width - 1, selected: selected)
+            guard top + offset < items.count else { break }
+            switch items[top + offset] {
+            case .dropped(let dropped, let capacity):
+                grid.put(
+                    "  \(dropped) older frames dropped (the log keeps the last \(capacity))",
+                    x: 1,
+                    y: y,
+                    style: CellStyle(.dim)
+                )
+            case .frame(let number):
+                let entry = detail.frames[number - detail.framesOverflowed]
+                let selected = number == cursor
+                if selected { grid.fill(y: y, style: CellStyle(.text, selected: true)) }
+                if searching && model.frameView.matches(number, in: detail, messages: messages) {
+                    grid.put("•", x: 0, y: y, style: CellStyle(.warning, selected: selected))
+                }
+                let line = self.line(entry, message: messages[number], clock: clock, width: grid.width - 2)
+                grid.drawCut(line, x: 1, y: y, limit: grid.width - 1, selected: selected)
+            case .separator(let ended, let next):
+                let end = grid.drawCut(
+                    self.separator(ended: ended, next: next, detail: detail),
+                    x: 1,
+                    y: y,
+                    limit: grid.width - 1
+                )
+                let rule = String(repeating: "┄", count: max(0, grid.width - 1 - end))
+                grid.put(rule, x: end, y: y, style: CellStyle(.border))
+            }
         }
-        if detail.framesOverflowed > 0 && cursor == nil {
-            let note = " \(detail.framesOverflowed) older frames dropped (ring of \(detail.frameLogCapacity)) "
-            grid.put(note, x: max(1, grid.width - note.count - 1), y: rows.lowerBound, style: CellStyle(.dim))
+        if newBelow > 0, let y = rows.last {
+            grid.put("  ↓ \(newBelow) new below · G follows", x: 1, y: y, style: CellStyle(.warning))
         }
     }
 
-    static func line(_ entry: FrameLogEntry, clock: ClockFormat) -> [Span] {
+    static let columnTitles = [
+        ("time", 13), ("", 2), ("opcode", 7), ("flags", 11), ("size", 8), ("", 2), ("preview", 0),
+    ]
+
+    private static func drawHeader(y: Int, into grid: inout CellGrid) {
+        grid.fill(y: y, style: CellStyle(.tableHeader))
+        var column = 1
+        for (title, width) in self.columnTitles {
+            let text = title == "size" ? String(repeating: " ", count: width - title.count) + title : title
+            grid.put(text, x: column, y: y, style: CellStyle(.tableHeader))
+            column += width
+        }
+    }
+
+    /// The list: the dropped note, frames, and a separator wherever a connection ends.
+    static func items(_ detail: SessionDetail, shown: [Int]) -> [Item] {
+        var items: [Item] = []
+        if detail.framesOverflowed > 0 {
+            items.append(.dropped(count: detail.framesOverflowed, capacity: detail.frameLogCapacity))
+        }
+        let finished = Set(detail.closeTimelines.filter(\.isFinished).map(\.connection))
+        var previous: Int?
+        for number in shown {
+            let connection = Int(detail.frames[number - detail.framesOverflowed].connection)
+            if let previous, previous != connection { items.append(.separator(ended: previous, next: connection)) }
+            previous = connection
+            items.append(.frame(number))
+        }
+        if let previous {
+            if finished.contains(previous) { items.append(.separator(ended: previous, next: nil)) }
+        } else {
+            // No frame (keepalive off, nothing sent): the connections that ended still show.
+            for connection in finished.sorted() { items.append(.separator(ended: connection, next: nil)) }
+        }
+        return items
+    }
+
+    static func separator(ended: Int, next: Int?, detail: SessionDetail) -> [Span] {
+        var spans = [Span("┄┄ ", .border), Span("connection \(ended) ended", .text)]
+        if let summary = detail.closeTimelines.last(where: { $0.connection == ended })?.summary {
+            spans.append(Span(": ", .dim))
+            spans.append(Span("\(summary.code.rawValue)", summary.wasClean ? .closeClean : .closeUnclean))
+            spans.append(Span(" " + self.cause(summary), .dim, peer: true))
+        }
+        if let next { spans += [Span(" ┄┄ ", .border), Span("connection \(next)", .text)] }
+        spans.append(Span(" ", .border))
+        return spans
+    }
+
+    /// Why a connection ended, in a few words.
+    static func cause(_ summary: CloseSummary) -> String {
+        if let failure = summary.failure { return "(\(failure))" }
+        if let state = summary.closeTimeoutFiredIn { return "(close timeout in \(state))" }
+        let reason = summary.reason.isEmpty ? "" : " “\(summary.reason)”"
+        switch summary.initiator {
+        case .local: return "(closed by wsmon\(reason))"
+        case .remote: return "(closed by the server\(reason))"
+        case .transport: return "(TCP closed without a Close frame)"
+        case .failure: return "(failed)"
+        }
+    }
+
+    static func line(_ entry: FrameLogEntry, message: MessageLogEntry?, clock: ClockFormat, width: Int) -> [Span] {
         let record = entry.record
         let inbound = record.direction == .inbound
         let role: Role = record.opcode.isControl ? .frameControl : inbound ? .frameIn : .frameOut
         var flags = record.fin ? "FIN" : "···"
         if record.rsv != 0 { flags += " RSV\(record.rsv)" }
         if record.masked { flags += " M" }
-        return [
+        var spans = [
             Span(clock.timeOfDay(entry.time) + " ", .dim),
             Span(inbound ? "← " : "→ ", role),
             Span(self.pad(self.opcodeName(record.opcode), 7), role),
             Span(self.pad(flags, 11), record.rsv != 0 || (inbound && record.masked) ? .violation : .dim),
             Span(self.pad(Units.bytes(record.length), 8, right: true) + "  ", .text),
-        ] + self.preview(record)
+        ]
+        if entry.rejected { spans.append(Span("✗ rejected ", .violation)) }
+        // The whole message where it was kept: the preview then uses the pane's width.
+        if let message, !entry.rejected {
+            let room = max(8, width - 43)
+            switch message.content {
+            case .text(let text):
+                let cut = text.utf8.count > room * 4 ? String(text.prefix(room)) + "…" : text
+                spans.append(Span(cut, .text, peer: true))
+            case .binary(let bytes):
+                let shown = bytes.prefix(max(1, room / 3))
+                spans.append(Span(HexDump.inline(shown) + (shown.count < bytes.count ? "…" : ""), .dim))
+            }
+            return spans
+        }
+        return spans + self.preview(record)
     }
 
     static func opcodeName(_ opcode: Opcode) -> String {
@@ -71,7 +186,7 @@ enum FrameLogTab {
         let more = record.length > UInt64(bytes.count) ? "…" : ""
         switch record.opcode {
         case .close:
-            guard bytes.count >= 2 else { return [Span("(no code)", .dim)] }
+            guard bytes.count >= 2 else { return [Span(bytes.isEmpty ? "(no code)" : HexDump.inline(bytes), .dim)] }
             let code = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
             return [
                 Span("\(code) ", .frameControl), Span(self.text(bytes.dropFirst(2)) ?? "", .text, peer: true),
@@ -91,82 +206,23 @@ enum FrameLogTab {
         }
     }
 
-    /// The bytes as UTF-8 text, allowing a character cut off at the end; nil when not text.
+    /// The bytes as UTF-8 text, without a last character the preview cut short; nil when
+    /// not text. A complete last character is kept (`日本語` stays whole).
     static func text(_ bytes: ArraySlice<UInt8>) -> String? {
         var end = bytes.endIndex
-        // Drop up to three bytes of a sequence the preview cut short.
-        for _ in 0..<3 where end > bytes.startIndex && bytes[end - 1] & 0xC0 == 0x80 { end -= 1 }
-        if end > bytes.startIndex && bytes[end - 1] >= 0xC0 { end -= 1 }
-        let candidate = bytes[bytes.startIndex..<end]
-        guard let text = String(validating: candidate, as: UTF8.self) else {
-            return String(validating: bytes, as: UTF8.self)
+        // Find the last character's lead byte, at most three continuation bytes back.
+        var lead = end
+        while lead > bytes.startIndex, end - lead < 4, bytes[lead - 1] & 0xC0 == 0x80 { lead -= 1 }
+        if lead > bytes.startIndex, bytes[lead - 1] >= 0xC0 {
+            let first = bytes[lead - 1]
+            let length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : 2
+            if end - (lead - 1) < length { end = lead - 1 }
         }
-        return text
+        return String(validating: bytes[bytes.startIndex..<end], as: UTF8.self)
     }
 
     private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: max(0, width - text.count))
         return right ? padding + text : text + padding
-    }
-
-    private static func drawInspector(
-        _ detail: SessionDetail,
-        frameNumber: Int,
-        model: DashboardModel,
-        clock: ClockFormat,
-        rows: Range<Int>,
-        into grid: inout CellGrid
-    ) {
-        let entry = detail.frames[frameNumber - detail.framesOverflowed]
-        let record = entry.record
-        grid.put(String(repeating: "┄", count: grid.width), x: 0, y: rows.lowerBound, style: CellStyle(.border))
-        let title = [
-            Span(" frame \(frameNumber + 1) ", .tabActive),
-            Span(
-                " \(record.direction == .inbound ? "received" : "sent") \(clock.timeOfDay(entry.time)) · connection \(entry.connection) · \(self.opcodeName(record.opcode)) · FIN \(record.fin ? 1 : 0) · RSV \(record.rsv) · \(record.masked ? "masked" : "unmasked") · \(record.length) bytes ",
-                .dim
-            ),
-        ]
-        grid.draw(title, x: 1, y: rows.lowerBound, limit: grid.width - 1)
-        let body = self.body(of: entry, detail: detail, frameNumber: frameNumber, prettyJSON: model.prettyJSON)
-        DetailView.drawLines(
-            body,
-            rows: (rows.lowerBound + 1)..<rows.upperBound,
-            scroll: model.detailScroll,
-            into: &grid
-        )
-    }
-
-    /// The whole message when the session was watched as it arrived, else the preview.
-    static func body(of entry: FrameLogEntry, detail: SessionDetail, frameNumber: Int, prettyJSON: Bool) -> [[Span]] {
-        if let message = detail.messages.last(where: { $0.frameNumber == frameNumber }) {
-            var lines: [[Span]]
-            switch message.content {
-            case .text(let text):
-                if prettyJSON, let pretty = JSONLayout.pretty(text) {
-                    lines = pretty.map { [Span($0, .text, peer: true)] }
-                } else {
-                    lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-                        [Span(String($0), .text, peer: true)]
-                    }
-                    if prettyJSON { lines.insert([Span("(not JSON: shown as received)", .dim)], at: 0) }
-                }
-            case .binary(let bytes):
-                lines = HexDump.lines(bytes).map { [Span($0, .text)] }
-            }
-            if message.truncated { lines.append([Span("… \(message.size) bytes in all; the start is kept", .dim)]) }
-            return lines
-        }
-        let bytes = entry.record.preview.bytes
-        var lines = HexDump.lines(bytes).map { [Span($0, .text)] }
-        if let text = self.text(bytes[...]), entry.record.opcode != .binary {
-            lines.insert([Span(text, .text, peer: true)], at: 0)
-        }
-        let note =
-            entry.record.direction == .inbound && !entry.record.opcode.isControl
-            ? "the first \(bytes.count) of \(entry.record.length) bytes: whole messages are kept from when a session is selected"
-            : "the first \(bytes.count) of \(entry.record.length) bytes"
-        lines.append([Span(note, .dim)])
-        return lines
     }
 }

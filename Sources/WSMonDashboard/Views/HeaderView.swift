@@ -11,6 +11,9 @@ enum HeaderView {
         var column = grid.put(" wsmon ", x: 0, y: 0, style: CellStyle(.title))
         let count = model.list.totalCount
         column = grid.put(" \(count) session\(count == 1 ? "" : "s")  ", x: column, y: 0, style: CellStyle(.title))
+        if let origin = model.labels.sharedOrigin {
+            column = grid.put(peer: "on " + origin + "  ", x: column - 1, y: 0, style: CellStyle(.title))
+        }
         let states = SessionState.allCases.map { state in (state, totals.sessionsByState[state] ?? 0) }
         let long = states.map { state, count in
             [
@@ -25,36 +28,8 @@ enum HeaderView {
             grid.draw(states.map { Span(StateLabel.symbol($0) + "\($1) ", StateLabel.role($0)) }, x: column, y: 0)
         }
         guard layout.headerRows.count >= 3 else { return }
-        grid.draw(self.ratesLine(totals), x: 1, y: 1)
+        grid.drawCut(TotalsLine.spans(totals, width: layout.width - 2), x: 1, y: 1, limit: layout.width - 1)
         self.drawSparklines(totals.history, width: layout.width, y: 2, into: &grid)
-    }
-
-    private static func ratesLine(_ totals: Totals) -> [Span] {
-        var spans: [Span] = [
-            Span("in ", .dim), Span(Units.rate(totals.rates1s.messagesIn), .frameIn), Span(" msg/s ", .dim),
-            Span(Units.byteRate(totals.rates1s.bytesIn), .frameIn), Span("   out ", .dim),
-            Span(Units.rate(totals.rates1s.messagesOut), .frameOut), Span(" msg/s ", .dim),
-            Span(Units.byteRate(totals.rates1s.bytesOut), .frameOut), Span("   reconnects ", .dim),
-            Span(Units.rate(totals.reconnectsPerSecond) + "/s", .stateReconnecting),
-        ]
-        if !totals.closeCodes.isEmpty {
-            spans.append(Span("   closes ", .dim))
-            for (code, count) in totals.closeCodes.sorted(by: {
-                $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value
-            }) {
-                let clean = code == 1000 || code == 1001
-                spans.append(Span("\(code)", clean ? .closeClean : .closeUnclean))
-                spans.append(Span("×\(count) ", .dim))
-            }
-        }
-        if !totals.rejectionStatuses.isEmpty {
-            spans.append(Span("  rejected ", .dim))
-            for (status, count) in totals.rejectionStatuses.sorted(by: { $0.key < $1.key }) {
-                spans.append(Span("\(status)", .error))
-                spans.append(Span("×\(count) ", .dim))
-            }
-        }
-        return spans
     }
 
     /// Three sparklines side by side: messages, bytes and reconnects per second.
@@ -67,21 +42,28 @@ enum HeaderView {
         let slot = max(0, (width - 1) / series.count)
         for (index, (label, values, format)) in series.enumerated() {
             let x = 1 + index * slot
-            let peak = format(values.max() ?? 0)
+            // The number is the highest second of the minute, and says so.
+            let highest = values.max() ?? 0
+            let peak = "peak " + format(highest)
             let lineWidth = max(0, min(60, slot - DisplayWidth.of(label) - DisplayWidth.of(peak) - 3))
             var column = grid.put(label, x: x, y: y, style: CellStyle(.dim))
-            column = grid.put(Sparkline.render(values.suffix(lineWidth)), x: column, y: y, style: CellStyle(.sparkline))
+            column = grid.put(
+                Sparkline.render(values.suffix(lineWidth), peak: highest),
+                x: column,
+                y: y,
+                style: CellStyle(.sparkline)
+            )
             grid.put(" " + peak, x: column, y: y, style: CellStyle(.dim), limit: x + slot)
         }
     }
 }
 
-/// Values as a row of block characters scaled to their maximum; zero stays blank.
+/// Values as a row of block characters scaled to `peak` (the minute's, which the number
+/// beside it states, even when the row is too narrow to show that second); zero stays blank.
 enum Sparkline {
     static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    static func render(_ values: some Collection<Double>) -> String {
-        let peak = values.max() ?? 0
+    static func render(_ values: some Collection<Double>, peak: Double) -> String {
         guard peak > 0 else { return String(repeating: " ", count: values.count) }
         return String(
             values.map { value in

@@ -14,14 +14,32 @@ enum HeadersTab {
     private static func block(_ block: HeaderBlock?, none: String) -> [[Span]] {
         guard let block else { return [[Span("  " + none, .dim)]] }
         let width = min(28, block.headers.map { $0.name.count }.max() ?? 0)
-        return [[Span("  "), Span(block.firstLine, .text, peer: true)]]
-            + block.headers.map { field in
-                let padding = String(repeating: " ", count: max(0, width - field.name.count))
-                let secret = Redaction.isSecret(field.name)
-                return [
-                    Span("  "), Span(field.name, .key, peer: true), Span(":" + padding + " ", .dim),
-                    Span(field.value, secret ? .dim : .text, peer: true),
-                ]
-            }
+        var lines: [[Span]] = [[Span("  "), Span(block.firstLine, .text, peer: true)]]
+        if let location = block.headers.first(where: { $0.name.lowercased() == "location" })?.value {
+            lines.append([Span("  redirects to ", .warning), Span(location, .text, peer: true)])
+        }
+        lines += self.fields(block, width: width)
+        guard !block.body.isEmpty else { return lines }
+        let kept = block.bodyTruncated ? "the first \(block.body.count) bytes" : "\(block.body.count) bytes"
+        lines.append([Span("  Body", .tableHeader), Span(" (\(kept))", .dim)])
+        if let text = String(validating: block.body, as: UTF8.self) {
+            var bodyLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            while bodyLines.last?.isEmpty == true { bodyLines.removeLast() }
+            lines += bodyLines.map { [Span("  "), Span(String($0), .text, peer: true)] }
+        } else {
+            lines += HexDump.lines(block.body).map { [Span("  " + $0, .text)] }
+        }
+        return lines
+    }
+
+    private static func fields(_ block: HeaderBlock, width: Int) -> [[Span]] {
+        block.headers.map { field in
+            let padding = String(repeating: " ", count: max(0, width - field.name.count))
+            let secret = Redaction.isSecret(field.name)
+            return [
+                Span("  "), Span(field.name, .key, peer: true), Span(":" + padding + " ", .dim),
+                Span(field.value, secret ? .dim : .text, peer: true),
+            ]
+        }
     }
 }

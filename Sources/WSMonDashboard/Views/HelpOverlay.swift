@@ -1,53 +1,92 @@
 import WSMonClient
 
-/// `?`: every key and what each state means, in a box over the screen.
+/// `?`: every key (from `KeyBindings`), every column and what each state means, in a box
+/// that fits the terminal: lines wrap to its width and, when they do not all fit, it
+/// scrolls (↑ ↓ PgUp PgDn) and says where it is.
 enum HelpOverlay {
-    static let keys: [(String, String)] = [
-        ("↑ ↓  j k", "select a session (in the detail pane: a frame, or scroll)"),
-        ("PgUp PgDn  g G", "a page up or down (of a frame, in the inspector); first or last"),
-        ("Enter  Esc", "focus the detail pane and back"),
-        ("Tab  Shift-Tab", "next or previous tab: frames, close, headers, reconnects"),
-        ("s", "send a message (text, or hex:0a0b… for binary)"),
-        ("c", "close with a code and reason, e.g. 4000 bye"),
-        ("p  r  x", "ping; reconnect now; drop TCP without a Close"),
-        ("space", "pause or resume the frame log"),
-        ("J", "pretty-print JSON messages in the frame inspector"),
-        ("[  ]", "older or newer close handshake in the inspector"),
-        ("/  o  O", "filter (words, state:open); sort by next column; reverse"),
-        ("t", "next theme"),
-        ("q", "close every session and quit (again: quit at once)"),
-    ]
+    static let keyColumn = 16
 
     static func draw(_ model: DashboardModel, into grid: inout CellGrid) {
-        let lines = self.lines(themeName: model.themeNames[model.themeIndex], stats: model.drawStats)
-        let width = min(grid.width - 2, 78)
+        let width = min(grid.width - 2, 100)
+        guard width > 20, grid.height >= 5 else { return }
+        let inner = width - 4
+        let lines = self.lines(themeName: model.themeNames[model.themeIndex], stats: model.drawStats).flatMap {
+            self.wrap($0, width: inner)
+        }
         let height = min(grid.height - 2, lines.count + 2)
-        guard width > 10, height > 2 else { return }
+        let visible = height - 2
+        let top = max(0, min(model.helpScroll, lines.count - visible))
         let left = (grid.width - width) / 2
-        let top = (grid.height - height) / 2
-        for y in top..<(top + height) { grid.fill(x: left, y: y, width: width, style: CellStyle(.text)) }
+        let boxTop = (grid.height - height) / 2
+        for y in boxTop..<(boxTop + height) { grid.fill(x: left, y: y, width: width, style: CellStyle(.text)) }
         let horizontal = String(repeating: "─", count: width - 2)
-        grid.put("┌" + horizontal + "┐", x: left, y: top, style: CellStyle(.border))
-        grid.put("└" + horizontal + "┘", x: left, y: top + height - 1, style: CellStyle(.border))
-        for y in (top + 1)..<(top + height - 1) {
+        grid.put("┌" + horizontal + "┐", x: left, y: boxTop, style: CellStyle(.border))
+        grid.put("└" + horizontal + "┘", x: left, y: boxTop + height - 1, style: CellStyle(.border))
+        for y in (boxTop + 1)..<(boxTop + height - 1) {
             grid.put("│", x: left, y: y, style: CellStyle(.border))
             grid.put("│", x: left + width - 1, y: y, style: CellStyle(.border))
         }
-        grid.put(" wsmon help — any key closes ", x: left + 2, y: top, style: CellStyle(.title))
-        for (offset, line) in lines.prefix(height - 2).enumerated() {
-            grid.draw(line, x: left + 2, y: top + 1 + offset, limit: left + width - 2)
+        grid.put(" wsmon help — Esc closes ", x: left + 2, y: boxTop, style: CellStyle(.title), limit: left + width - 1)
+        for (offset, line) in lines[top..<min(lines.count, top + visible)].enumerated() {
+            grid.draw(line, x: left + 2, y: boxTop + 1 + offset, limit: left + width - 2)
+        }
+        if lines.count > visible {
+            let marker = " lines \(top + 1)–\(top + visible) of \(lines.count) · ↑ ↓ scroll "
+            grid.put(marker, x: left + 2, y: boxTop + height - 1, style: CellStyle(.dim), limit: left + width - 1)
+        }
+    }
+
+    /// A line wrapped to `width` at spaces; continuation lines start under the text, not
+    /// under the key.
+    private static func wrap(_ line: [Span], width: Int) -> [[Span]] {
+        guard line.count == 2, line[0].width == self.keyColumn else { return SpanLayout.wrap(line, width: width) }
+        let indent = Span(String(repeating: " ", count: self.keyColumn))
+        let room = width - self.keyColumn
+        var rows: [String] = []
+        for word in line[1].text.split(separator: " ") {
+            if let last = rows.last, DisplayWidth.of(last) + 1 + DisplayWidth.of(word) <= room {
+                rows[rows.count - 1] = last + " " + word
+            } else {
+                rows.append(String(word))
+            }
+        }
+        return rows.enumerated().flatMap { index, text in
+            SpanLayout.wrap([Span(text, line[1].role)], width: room).enumerated().map { part, rest in
+                [index == 0 && part == 0 ? line[0] : indent] + rest
+            }
         }
     }
 
     static func lines(themeName: String, stats: DrawStats) -> [[Span]] {
-        var lines = self.keys.map { key, action in
-            [Span(key.padding(to: 17), .key), Span(action, .text)]
+        // What this terminal costs first, so it is there without scrolling.
+        var lines: [[Span]] = [
+            [
+                Span("drawing ", .key),
+                Span(
+                    "\(stats.frames) frames, \(Units.rtt(stats.meanSeconds)) mean, \(Units.rtt(stats.slowestSeconds)) slowest",
+                    .text
+                ),
+            ],
+            [Span("theme ", .key), Span(themeName, .text)],
+            [],
+        ]
+        for (title, bindings) in KeyBindings.sections where !bindings.isEmpty {
+            lines.append([Span(title, .tableHeader)])
+            for binding in bindings {
+                lines.append([Span(binding.label.padding(to: self.keyColumn), .key), Span(binding.help, .text)])
+            }
+            lines.append([])
+        }
+        lines.append([Span("Columns", .tableHeader)])
+        for column in SessionColumn.allCases {
+            lines.append([Span(column.title.padding(to: self.keyColumn), .key), Span(column.meaning, .text)])
         }
         lines.append([])
+        lines.append([Span("States", .tableHeader)])
         for state in SessionState.allCases {
             lines.append([
                 Span(
-                    (StateLabel.symbol(state) + " " + StateLabel.short(state)).padding(to: 17),
+                    (StateLabel.symbol(state) + " " + StateLabel.short(state)).padding(to: self.keyColumn),
                     StateLabel.role(state)
                 ),
                 Span(StateLabel.meaning(state), .dim),
@@ -55,15 +94,8 @@ enum HelpOverlay {
         }
         lines.append([])
         lines.append([
-            Span("theme ", .dim), Span(themeName, .text),
-            Span("   sparklines: the last 60 s, scaled to the peak shown at their right", .dim),
-        ])
-        lines.append([
-            Span("drawing ", .dim),
-            Span(
-                "\(stats.frames) frames, \(Units.rtt(stats.meanSeconds)) mean, \(Units.rtt(stats.slowestSeconds)) slowest",
-                .text
-            ),
+            Span("sparklines".padding(to: self.keyColumn), .key),
+            Span("the last 60 s, one bar a second; the number after each is the 60 s peak", .text),
         ])
         return lines
     }

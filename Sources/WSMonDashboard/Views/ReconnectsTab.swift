@@ -1,7 +1,7 @@
 import WSMonClient
 import WSMonMonitor
 
-/// The session's reconnect history, newest last, under its counters and the time it has
+/// The session's reconnect history, newest first, under its counters and the time it has
 /// spent in each state.
 enum ReconnectsTab {
     static func lines(_ detail: SessionDetail, now: Double, clock: ClockFormat) -> [[Span]] {
@@ -27,8 +27,9 @@ enum ReconnectsTab {
         }
         lines.append([])
         guard !detail.reconnectHistory.isEmpty else { return lines + [[Span("no attempts yet", .dim)]] }
-        lines.append([Span("History", .tableHeader)])
-        for entry in detail.reconnectHistory {
+        // Newest first: a live history is read from what just happened.
+        lines.append([Span("History, newest first", .tableHeader)])
+        for entry in detail.reconnectHistory.reversed() {
             lines.append(
                 [Span("  " + clock.timeOfDay(entry.time) + " ", .dim), Span("conn \(entry.connection)  ", .dim)]
                     + self.describe(entry.kind)

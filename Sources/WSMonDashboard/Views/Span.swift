@@ -29,6 +29,15 @@ extension CellGrid {
         return column
     }
 
+    /// Draws spans like `draw`, ending in "…" when they do not all fit before `limit`.
+    @discardableResult
+    mutating func drawCut(_ spans: [Span], x: Int, y: Int, limit: Int, selected: Bool = false) -> Int {
+        let total = spans.reduce(0) { $0 + $1.width }
+        if x + total <= limit { return self.draw(spans, x: x, y: y, limit: limit, selected: selected) }
+        let column = self.draw(spans, x: x, y: y, limit: limit - 1, selected: selected)
+        return self.put("…", x: column, y: y, style: CellStyle(.dim, selected: selected))
+    }
+
     /// Draws `text` in exactly `width` columns: cut with "…" when longer, padded when
     /// shorter, on the left or right.
     mutating func drawField(
@@ -39,10 +48,28 @@ extension CellGrid {
         role: Role,
         selected: Bool,
         rightAligned: Bool = false,
-        peer: Bool = false
+        peer: Bool = false,
+        keeping suffix: String? = nil
     ) {
         guard width > 0 else { return }
         let style = CellStyle(role, selected: selected)
+        // A suffix that tells rows apart (the `#N` of `--count`) stays when the text is cut.
+        if let suffix, text.hasSuffix(suffix), DisplayWidth.isASCII(suffix), suffix.utf8.count + 2 <= width,
+            DisplayWidth.of(peer ? SafeText.escaped(text) : text) > width
+        {
+            let head = String(text.dropLast(suffix.count))
+            self.drawField(
+                head,
+                x: x,
+                y: y,
+                width: width - suffix.utf8.count,
+                role: role,
+                selected: selected,
+                peer: peer
+            )
+            self.put(suffix, x: x + width - suffix.utf8.count, y: y, style: style)
+            return
+        }
         // Padding in the field's own style, so a background (the column titles') runs through.
         self.fill(x: x, y: y, width: width, style: style)
         let shown = peer ? SafeText.segments(of: text) : [SafeText.Segment(text, isEscape: false)]

@@ -10,9 +10,16 @@ enum TableView {
         var width: Int
     }
 
-    /// Which columns fit in `width` and where they go.
-    static func columns(width: Int, maxID: Int) -> [Placed] {
-        var shown = SessionColumn.allCases
+    /// Which columns fit in `width` and where they go; the Name and URL columns are as wide
+    /// as their widest text when there is room (`widestName`, `widestURL`).
+    static func columns(
+        width: Int,
+        maxID: Int,
+        widestName: Int = 32,
+        widestURL: Int = 60,
+        showsURL: Bool = true
+    ) -> [Placed] {
+        var shown = SessionColumn.allCases.filter { showsURL || $0 != .url }
         let idWidth = max(2, String(maxID).count)
         func fixedWidth(_ column: SessionColumn) -> Int { column == .id ? idWidth : column.fixedWidth ?? 0 }
         func minimumFlexible(_ columns: [SessionColumn]) -> Int {
@@ -34,12 +41,16 @@ enum TableView {
         let fixed = shown.reduce(0) { $0 + fixedWidth($1) } + shown.count
         let flexible = max(0, width - fixed)
         var widths: [SessionColumn: Int] = [:]
+        // Name first, then URL, then the last close takes the rest (at least 16).
+        let nameWanted = min(40, max(8, widestName))
         if shown.contains(.url) {
-            widths[.name] = min(32, max(12, flexible * 2 / 5))
-            widths[.lastClose] = min(36, max(16, flexible * 3 / 10))
-            widths[.url] = max(0, flexible - widths[.name]! - widths[.lastClose]!)
+            let name = max(12, min(nameWanted, flexible - 16 - 20))
+            let url = max(0, min(max(10, widestURL), flexible - name - 16))
+            widths[.name] = name
+            widths[.url] = url
+            widths[.lastClose] = max(0, flexible - name - url)
         } else {
-            widths[.name] = min(32, max(8, flexible / 2))
+            widths[.name] = max(8, min(nameWanted, flexible - 16))
             widths[.lastClose] = max(0, flexible - widths[.name]!)
         }
         var x = 1
@@ -52,7 +63,13 @@ enum TableView {
 
     static func draw(_ model: DashboardModel, into grid: inout CellGrid) {
         let layout = model.layout
-        let columns = self.columns(width: layout.width - 1, maxID: model.snapshot.sessions.last?.id ?? 1)
+        let columns = self.columns(
+            width: layout.width - 1,
+            maxID: model.snapshot.sessions.last?.id ?? 1,
+            widestName: model.labels.widestName,
+            widestURL: model.labels.widestURL,
+            showsURL: model.labels.sharedOrigin == nil
+        )
         let headerRow = layout.tableHeaderRow
         grid.fill(y: headerRow, style: CellStyle(.tableHeader))
         for placed in columns {
@@ -83,11 +100,15 @@ enum TableView {
             let selected = row.id == model.selectedID
             grid.fill(y: y, style: CellStyle(.text, selected: selected))
             let texts = model.snapshot.texts(of: row)
+            let shownTexts = (
+                name: model.labels.name(of: row, texts: texts), url: model.labels.url(of: row, texts: texts)
+            )
             for placed in columns {
                 self.drawCell(
                     placed,
                     row: row,
                     texts: texts,
+                    shown: shownTexts,
                     now: model.snapshot.time,
                     y: y,
                     selected: selected,
@@ -95,18 +116,33 @@ enum TableView {
                 )
             }
         }
+        self.drawScrollMark(model, into: &grid)
+    }
+
+    /// A scroll bar in the last column when the table holds more rows than it shows.
+    private static func drawScrollMark(_ model: DashboardModel, into grid: inout CellGrid) {
+        let rows = model.layout.tableRows
+        let count = model.list.rows.count
+        guard count > rows.count, rows.count > 0 else { return }
+        let thumb = max(1, rows.count * rows.count / count)
+        let start = model.tableTop * (rows.count - thumb) / max(1, count - rows.count)
+        for (offset, y) in rows.enumerated() {
+            let onThumb = offset >= start && offset < start + thumb
+            grid.put(onThumb ? "┃" : "│", x: grid.width - 1, y: y, style: CellStyle(onThumb ? .text : .border))
+        }
     }
 
     private static func drawCell(
         _ placed: Placed,
         row: SessionSummary,
         texts: SessionTexts,
+        shown: (name: String, url: String),
         now: Double,
         y: Int,
         selected: Bool,
         into grid: inout CellGrid
     ) {
-        func field(_ text: String, _ role: Role = .text, peer: Bool = false) {
+        func field(_ text: String, _ role: Role = .text, peer: Bool = false, keeping suffix: String? = nil) {
             grid.drawField(
                 text,
                 x: placed.x,
@@ -115,7 +151,8 @@ enum TableView {
                 role: role,
                 selected: selected,
                 rightAligned: placed.column.isRightAligned,
-                peer: peer
+                peer: peer,
+                keeping: suffix
             )
         }
         switch placed.column {
@@ -124,18 +161,19 @@ enum TableView {
             if row.insecure {
                 grid.drawField("⚠", x: placed.x, y: y, width: 2, role: .warning, selected: selected)
                 grid.drawField(
-                    texts.name,
+                    shown.name,
                     x: placed.x + 2,
                     y: y,
                     width: placed.width - 2,
                     role: .text,
                     selected: selected,
-                    peer: true
+                    peer: true,
+                    keeping: self.copySuffix(of: shown.name)
                 )
             } else {
-                field(texts.name, peer: true)
+                field(shown.name, peer: true, keeping: self.copySuffix(of: shown.name))
             }
-        case .url: field(texts.url, .dim, peer: true)
+        case .url: field(shown.url, .dim, peer: true)
         case .state: field(StateLabel.symbol(row.state) + " " + StateLabel.short(row.state), StateLabel.role(row.state))
         case .uptime: field(row.uptime(at: now).map(Units.duration) ?? "–", .dim)
         case .messagesIn: field(Units.count(row.messagesIn), .frameIn)
@@ -150,10 +188,28 @@ enum TableView {
         }
     }
 
+    /// The ` #N` that `--count` adds to a name, if it has one.
+    static func copySuffix(of name: String) -> String? {
+        guard let hash = name.lastIndex(of: "#"), hash > name.startIndex,
+            name[name.index(before: hash)] == " ",
+            name[name.index(after: hash)...].allSatisfy({ ("0"..."9").contains($0) }),
+            name.index(after: hash) < name.endIndex
+        else { return nil }
+        return String(name[name.index(before: hash)...])
+    }
+
     /// The last close, or the last failure while the session is trying again.
     static func lastClose(_ row: SessionSummary, texts: SessionTexts) -> (String, Role) {
         if row.consecutiveFailures > 0, let error = texts.lastError, row.state != .open {
-            return ("✗ " + error, .error)
+            // The reason in a word first (`✗ 503`, `✗ refused`, `✗ DNS`), so a narrow column
+            // cuts the detail, never the reason.
+            guard let kind = row.lastFailure else { return ("✗ " + error, .error) }
+            if kind == .rejected, let status = row.lastFailureStatus {
+                let prefix = "handshake rejected: HTTP \(status) "
+                let rest = error.hasPrefix(prefix) ? String(error.dropFirst(prefix.count)) : error
+                return ("✗ \(status) " + rest, .error)
+            }
+            return ("✗ \(kind.label) · " + error, .error)
         }
         guard let code = row.lastCloseCode else {
             if let stop = texts.stopReason { return (stop, .dim) }

@@ -37,6 +37,7 @@ public final class Monitor: Sendable {
             frameLogCapacity: self.frameLogCapacity,
             now: Date().timeIntervalSince1970
         )
+        self.watchedSession.registered(id)
         let box = UncheckedBox(tracker)
         eventLoop.execute { shard.add(box.value) }
         return { event in shard.apply(event, to: box.value) }
@@ -64,6 +65,12 @@ public final class Monitor: Sendable {
     }
 
     private var watched: Int? { self.watchedSession.id }
+
+    /// Watches the first session registered from now on, unless `watch` chose one: the
+    /// session a dashboard selects at start then keeps the messages that arrive at open.
+    public func watchFirstSession() {
+        self.watchedSession.watchesFirst.store(true, ordering: .relaxed)
+    }
 
     /// Publishes a snapshot from every loop every `interval` (for a dashboard's refresh),
     /// loops of sessions registered later included; `latest()` then reads them without
@@ -109,6 +116,7 @@ public final class Monitor: Sendable {
             detail = detail ?? part.detail
             totals.closeCodes.merge(part.closeCodes, uniquingKeysWith: +)
             totals.rejectionStatuses.merge(part.rejectionStatuses, uniquingKeysWith: +)
+            totals.failures.merge(part.failures, uniquingKeysWith: +)
             for sample in part.history where sample.second != .min {
                 var sum = seconds[sample.second] ?? SecondSample(second: sample.second)
                 sum.messages += sample.messages
@@ -180,7 +188,18 @@ final class WatchedSession: Sendable {
             let id = self.storage.load(ordering: .relaxed)
             return id == 0 ? nil : id
         }
-        set { self.storage.store(newValue ?? 0, ordering: .relaxed) }
+        set {
+            self.watchesFirst.store(false, ordering: .relaxed)
+            self.storage.store(newValue ?? 0, ordering: .relaxed)
+        }
+    }
+
+    /// Set by `Monitor.watchFirstSession`: the next session registered becomes watched.
+    let watchesFirst = Atomic<Bool>(false)
+
+    func registered(_ id: Int) {
+        guard self.watchesFirst.exchange(false, ordering: .relaxed) else { return }
+        _ = self.storage.compareExchange(expected: 0, desired: id, ordering: .relaxed)
     }
 }
 

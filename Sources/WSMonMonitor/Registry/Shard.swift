@@ -34,6 +34,7 @@ final class Shard: @unchecked Sendable {
     private var ratesSecond: Int64 = .min
     private var closeCodes: [UInt16: Int] = [:]
     private var rejectionStatuses: [Int: Int] = [:]
+    private var failures: [FailureKind: Int] = [:]
     private var history: [SecondSample] = Array(
         repeating: SecondSample(second: .min),
         count: Shard.historySeconds + 1
@@ -70,13 +71,14 @@ final class Shard: @unchecked Sendable {
             self.texts[row] = tracker.texts
         }
         switch event.kind {
-        case .connection(.text), .connection(.binary):
+        case .connection(.text), .connection(.binary), .messageSent:
             if tracker.id == self.watched.id { self.keepMessage(event, in: tracker) }
         default:
             break
         }
         if let code = tally.closeCode { self.closeCodes[code, default: 0] += 1 }
         if let status = tally.rejectionStatus { self.rejectionStatuses[status, default: 0] += 1 }
+        if let failure = tally.failure { self.failures[failure, default: 0] += 1 }
         guard tally.messages > 0 || tally.bytes > 0 || tally.reconnectAttempts > 0 else { return }
         let second = Int64(event.time.timeIntervalSince1970.rounded(.down))
         if tally.bytes > 0 && !tracker.hasRecentTraffic {
@@ -140,6 +142,7 @@ final class Shard: @unchecked Sendable {
             texts: self.texts,
             closeCodes: self.closeCodes,
             rejectionStatuses: self.rejectionStatuses,
+            failures: self.failures,
             history: self.history,
             detail: watched.flatMap { self.trackersByID[$0]?.detail() }
         )
@@ -162,6 +165,7 @@ struct ShardSnapshot: Sendable {
     var texts: [SessionTexts] = []
     var closeCodes: [UInt16: Int] = [:]
     var rejectionStatuses: [Int: Int] = [:]
+    var failures: [FailureKind: Int] = [:]
     var history: [SecondSample] = []
     var detail: SessionDetail?
 }

@@ -70,9 +70,14 @@ public struct ReconnectEntry: Hashable, Sendable {
 public struct HeaderBlock: Hashable, Sendable {
     public var firstLine: String
     public var headers: [HTTPHeaders.Field]
+    /// The start of a rejection's body (a 401's "missing bearer token"), as received.
+    public var body: [UInt8]
+    public var bodyTruncated: Bool
 
-    public init(firstLine: String, headers: [HTTPHeaders.Field]) {
+    public init(firstLine: String, headers: [HTTPHeaders.Field], body: [UInt8] = [], bodyTruncated: Bool = false) {
         self.firstLine = firstLine
+        self.body = body
+        self.bodyTruncated = bodyTruncated
         self.headers = headers.map { field in
             HTTPHeaders.Field(name: field.name, value: Redaction.redactedValue(name: field.name, value: field.value))
         }

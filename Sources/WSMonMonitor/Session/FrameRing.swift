@@ -6,11 +6,14 @@ public struct FrameLogEntry: Hashable, Sendable {
     public var time: Double
     public var connection: Int32
     public var record: FrameRecord
+    /// The frame broke the protocol and was refused (its violation is in the close timeline).
+    public var rejected: Bool
 
-    public init(time: Double, connection: Int32, record: FrameRecord) {
+    public init(time: Double, connection: Int32, record: FrameRecord, rejected: Bool = false) {
         self.time = time
         self.connection = connection
         self.record = record
+        self.rejected = rejected
     }
 }
 
@@ -45,6 +48,15 @@ public struct FrameRing: Sendable {
         self.storage[self.next] = entry
         self.next = (self.next + 1) % self.capacity
         self.overflowed += 1
+    }
+
+    /// Marks the newest entry as refused for a violation.
+    public mutating func markNewestRejected() {
+        guard !self.storage.isEmpty else { return }
+        let newest =
+            self.storage.count == self.capacity
+            ? (self.next + self.capacity - 1) % self.capacity : self.storage.count - 1
+        self.storage[newest].rejected = true
     }
 
     /// Oldest first.

@@ -1,7 +1,9 @@
+import NIOCore
+import WSMonClient
 import WSMonCore
 
-/// One received message of the watched session, kept whole (up to a limit) so that the
-/// frame log can show it in full or pretty-print its JSON.
+/// One message of the watched session, received or sent, kept whole (up to a limit) so
+/// that the frame inspector can show it in full, pretty-print its JSON, copy or write it.
 public struct MessageLogEntry: Hashable, Sendable {
     public enum Content: Hashable, Sendable {
         case text(String)
@@ -14,52 +16,81 @@ public struct MessageLogEntry: Hashable, Sendable {
     /// The number of the frame that completed it, counting every frame the session logged
     /// (the frame ring's entry `n - framesOverflowed`).
     public var frameNumber: Int
+    public var direction: FrameRecord.Direction
     public var content: Content
     /// The message's full size in bytes.
     public var size: Int
     public var truncated: Bool
 
-    public init(time: Double, connection: Int, frameNumber: Int, content: Content, size: Int, truncated: Bool) {
+    public init(
+        time: Double,
+        connection: Int,
+        frameNumber: Int,
+        direction: FrameRecord.Direction = .inbound,
+        content: Content,
+        size: Int,
+        truncated: Bool
+    ) {
         self.time = time
         self.connection = connection
         self.frameNumber = frameNumber
+        self.direction = direction
         self.content = content
         self.size = size
         self.truncated = truncated
     }
 }
 
-/// The last messages of the one session being watched. Only that session keeps one, so
-/// the cost is paid once, not per session.
+/// The last messages of the one session being watched, both directions. Only that session
+/// keeps one, so the cost is paid once, not per session; a byte budget bounds it however
+/// large the messages are.
 struct MessageLog {
     static let capacity = 200
-    static let textLimit = 64 * 1024
-    static let binaryLimit = 4 * 1024
+    /// Longest text kept whole: a 70,000-byte one-line message is read whole.
+    static let textLimit = 1024 * 1024
+    static let binaryLimit = 64 * 1024
+    /// What the kept messages may add up to; the oldest go first.
+    static let byteBudget = 16 * 1024 * 1024
 
-    private(set) var entries: [MessageLogEntry] = []
+    private(set) var entries = CircularBuffer<MessageLogEntry>()
+    private var keptBytes = 0
 
-    mutating func append(_ event: WebSocketEvent, time: Double, connection: Int, frameNumber: Int) {
+    mutating func append(
+        _ message: OutgoingMessage,
+        direction: FrameRecord.Direction,
+        time: Double,
+        connection: Int,
+        frameNumber: Int
+    ) {
         let content: MessageLogEntry.Content
         let size: Int
         let truncated: Bool
-        switch event {
+        let kept: Int
+        switch message {
         case .text(let text):
             size = text.utf8.count
             truncated = size > Self.textLimit
             content = .text(truncated ? Self.prefix(text, bytes: Self.textLimit) : text)
+            kept = min(size, Self.textLimit)
         case .binary(let bytes):
             size = bytes.count
             truncated = size > Self.binaryLimit
             content = .binary(truncated ? Array(bytes.prefix(Self.binaryLimit)) : bytes)
-        default:
-            return
+            kept = min(size, Self.binaryLimit)
         }
-        if self.entries.count == Self.capacity * 2 { self.entries.removeFirst(Self.capacity) }
+        while let oldest = self.entries.first,
+            self.entries.count >= Self.capacity || self.keptBytes + kept > Self.byteBudget
+        {
+            self.keptBytes -= oldest.keptBytes
+            self.entries.removeFirst()
+        }
+        self.keptBytes += kept
         self.entries.append(
             MessageLogEntry(
                 time: time,
                 connection: connection,
                 frameNumber: frameNumber,
+                direction: direction,
                 content: content,
                 size: size,
                 truncated: truncated
@@ -67,7 +98,7 @@ struct MessageLog {
         )
     }
 
-    var recent: [MessageLogEntry] { Array(self.entries.suffix(Self.capacity)) }
+    var recent: [MessageLogEntry] { Array(self.entries) }
 
     /// The longest prefix of `text` within `bytes` UTF-8 bytes that ends on a scalar.
     private static func prefix(_ text: String, bytes: Int) -> String {
@@ -75,5 +106,25 @@ struct MessageLog {
         var end = utf8.index(utf8.startIndex, offsetBy: bytes)
         while end > utf8.startIndex && utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }
         return String(text[..<end])
+    }
+}
+
+extension MessageLogEntry {
+    fileprivate var keptBytes: Int {
+        switch self.content {
+        case .text(let text): return text.utf8.count
+        case .binary(let bytes): return bytes.count
+        }
+    }
+}
+
+extension OutgoingMessage {
+    /// A received message event as the message it carries.
+    init?(_ event: WebSocketEvent) {
+        switch event {
+        case .text(let text): self = .text(text)
+        case .binary(let bytes): self = .binary(bytes)
+        default: return nil
+        }
     }
 }

@@ -26,6 +26,7 @@ final class SessionTracker {
     private var refusedCommands: [RefusedCommand] = []
     /// Kept only while the session is watched (see `Shard`).
     private var messageLog: MessageLog?
+    private var inboundFrameJustLogged = false
     private let closeTimeout: Double
     private let transportCloseGrace: Double
 
@@ -40,13 +41,24 @@ final class SessionTracker {
 
     var id: Int { self.summary.id }
 
-    /// Keeps a received message whole, for the watched session's detail.
+    /// Keeps a message received or sent whole, for the watched session's detail.
     func logMessage(_ event: SessionEvent) {
-        guard case .connection(let message) = event.kind else { return }
+        let message: OutgoingMessage
+        let direction: FrameRecord.Direction
+        switch event.kind {
+        case .connection(let received):
+            guard let content = OutgoingMessage(received) else { return }
+            (message, direction) = (content, .inbound)
+        case .messageSent(let sent):
+            (message, direction) = (sent, .outbound)
+        default:
+            return
+        }
         if self.messageLog == nil { self.messageLog = MessageLog() }
         // The frame that completed the message was logged just before it.
         self.messageLog?.append(
             message,
+            direction: direction,
             time: event.time.timeIntervalSince1970,
             connection: event.connection,
             frameNumber: self.frames.appended - 1
@@ -61,6 +73,9 @@ final class SessionTracker {
     func apply(_ event: SessionEvent, tally: inout EventTally) {
         let time = event.time.timeIntervalSince1970
         self.summary.connection = event.connection
+        // A violation right after an inbound frame is that frame's (the core records it first).
+        let afterInboundFrame = self.inboundFrameJustLogged
+        self.inboundFrameJustLogged = false
         switch event.kind {
         case .stateChanged(let state):
             self.enter(state, at: time)
@@ -86,21 +101,32 @@ final class SessionTracker {
             self.currentTimeline = nil
             self.remember(.opened(isReconnect: isReconnect), connection: event.connection, at: time)
         case .connection(let connectionEvent):
+            if case .violation = connectionEvent, afterInboundFrame { self.frames.markNewestRejected() }
             self.apply(connectionEvent, connection: event.connection, at: time, tally: &tally)
+        case .messageSent:
+            // Counted from its frame records; kept whole by the shard for the watched session.
+            break
         case .roundTrip(_, let rtt):
             self.summary.rtt = rtt.seconds
         case .connectFailed(let error):
             self.summary.consecutiveFailures += 1
             self.setTexts(self.texts.with(lastError: .some(error.description)))
+            let kind = FailureKind(error)
+            self.summary.lastFailure = kind
             var status: Int?
             if case .handshakeRejected(let rejection) = error {
                 status = rejection.statusCode
                 tally.rejectionStatus = rejection.statusCode
                 self.response = HeaderBlock(
                     firstLine: "HTTP/1.1 \(rejection.statusCode) \(rejection.reasonPhrase)",
-                    headers: rejection.headers.fields
+                    headers: rejection.headers.fields,
+                    body: rejection.bodyPreview,
+                    bodyTruncated: rejection.bodyTruncated
                 )
+            } else {
+                tally.failure = kind
             }
+            self.summary.lastFailureStatus = status.map { UInt16(clamping: $0) }
             self.remember(
                 .failed(name: error.name, detail: error.description, status: status),
                 connection: event.connection,
@@ -130,7 +156,7 @@ final class SessionTracker {
         case .commandRefused(let error):
             if self.refusedCommands.count == Self.refusedCommandLimit { self.refusedCommands.removeFirst() }
             self.refusedCommands.append(RefusedCommand(time: time, reason: error.description))
-        case .eventsDropped, .messageSent:
+        case .eventsDropped:
             break
         }
     }
@@ -139,6 +165,7 @@ final class SessionTracker {
         switch event {
         case .frame(let record):
             self.frames.append(FrameLogEntry(time: time, connection: Int32(clamping: connection), record: record))
+            self.inboundFrameJustLogged = record.direction == .inbound
             self.count(record, at: time, tally: &tally)
         case .violation(let violation):
             self.summary.violations += 1
@@ -264,6 +291,8 @@ struct EventTally {
     var reconnectAttempts = 0
     var closeCode: UInt16?
     var rejectionStatus: Int?
+    /// A failed attempt other than a rejection (those count by status).
+    var failure: FailureKind?
 }
 
 extension Duration {

@@ -52,6 +52,8 @@ public struct Totals: Sendable {
     public var closeCodes: [UInt16: Int] = [:]
     /// HTTP statuses of rejected handshakes.
     public var rejectionStatuses: [Int: Int] = [:]
+    /// Failed attempts other than rejections, by reason (refused, DNS, timeouts, TLS…).
+    public var failures: [FailureKind: Int] = [:]
     /// The last minute, one sample per second, oldest first: for sparklines.
     public var history: [SecondSample] = []
 

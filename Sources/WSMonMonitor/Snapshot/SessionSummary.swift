@@ -122,6 +122,9 @@ public struct SessionSummary: Hashable, Sendable {
     public var violations = 0
     public var lastCloseCode: UInt16?
     public var lastCloseClean: Bool?
+    /// Why the last attempt failed, and the HTTP status when it was rejected.
+    public var lastFailure: FailureKind?
+    public var lastFailureStatus: UInt16?
     /// TLS verification is off for this session.
     public var insecure = false
     /// Time spent in each state before the current one (see `timeInState(at:)`).

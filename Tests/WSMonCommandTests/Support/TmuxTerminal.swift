@@ -76,6 +76,12 @@ final class TmuxTerminal: @unchecked Sendable {
         return (true, screen)
     }
 
+    /// Runs a tmux command on this terminal's server (`show-buffer`, `set-option`…).
+    @discardableResult
+    func command(_ arguments: String...) throws -> String {
+        try self.tmux(arguments)
+    }
+
     func close() {
         _ = try? self.tmux(["kill-server"])
     }

@@ -1,12 +1,16 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Builds one JSON object as UTF-8 bytes, fields in the order added. Strings are escaped so
 /// that no control character or escape sequence from a peer reaches a terminal raw. Bytes,
 /// not a String: at 10,000 messages a second the appending is the output's whole cost.
-struct JSONObject {
-    private(set) var bytes: [UInt8]
+package struct JSONObject {
+    package private(set) var bytes: [UInt8]
 
-    init() {
+    package init() {
         self.bytes = []
         self.bytes.reserveCapacity(256)
         self.bytes.append(UInt8(ascii: "{"))
@@ -20,23 +24,23 @@ struct JSONObject {
         self.bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func add(_ name: StaticString, _ value: String) {
+    package mutating func add(_ name: StaticString, _ value: String) {
         self.key(name)
         Self.appendQuoted(value, to: &self.bytes)
     }
 
-    mutating func add(_ name: StaticString, _ value: Int) {
+    package mutating func add(_ name: StaticString, _ value: Int) {
         self.key(name)
         Self.appendDecimal(value, to: &self.bytes)
     }
 
-    mutating func add(_ name: StaticString, _ value: UInt64) {
+    package mutating func add(_ name: StaticString, _ value: UInt64) {
         self.key(name)
         Self.appendDecimal(Int(clamping: value), to: &self.bytes)
     }
 
     /// Three decimals, like "12.345"; null when not finite.
-    mutating func add(_ name: StaticString, _ value: Double) {
+    package mutating func add(_ name: StaticString, _ value: Double) {
         self.key(name)
         guard value.isFinite, abs(value) < 1e15 else { return self.appendLiteral("null") }
         let thousandths = Int((value * 1000).rounded())
@@ -46,12 +50,12 @@ struct JSONObject {
         Self.appendDecimal(abs(thousandths) % 1000, width: 3, to: &self.bytes)
     }
 
-    mutating func add(_ name: StaticString, _ value: Bool) {
+    package mutating func add(_ name: StaticString, _ value: Bool) {
         self.key(name)
         self.appendLiteral(value ? "true" : "false")
     }
 
-    mutating func addNull(_ name: StaticString) {
+    package mutating func addNull(_ name: StaticString) {
         self.key(name)
         self.appendLiteral("null")
     }
@@ -61,22 +65,22 @@ struct JSONObject {
     }
 
     /// Fields already encoded (`"a":1,"b":2`), appended as they are.
-    mutating func appendFields(_ fields: [UInt8]) {
+    package mutating func appendFields(_ fields: [UInt8]) {
         if self.bytes.count > 1 { self.bytes.append(UInt8(ascii: ",")) }
         self.bytes.append(contentsOf: fields)
     }
 
     /// The text of a timestamp up to its seconds, kept for the second it was made for (most
     /// lines of a session fall in the second of the line before).
-    struct SecondStamp {
+    package struct SecondStamp {
         fileprivate var second = Int.min
         fileprivate var text: [UInt8] = []
 
-        init() {}
+        package init() {}
     }
 
     /// "2026-11-25T05:30:00.123Z", reusing `stamp` while the second is the same.
-    mutating func addTimestamp(_ name: StaticString, _ date: Date, reusing stamp: inout SecondStamp) {
+    package mutating func addTimestamp(_ name: StaticString, _ date: Date, reusing stamp: inout SecondStamp) {
         self.key(name)
         let interval = date.timeIntervalSince1970
         let whole = Int(interval.rounded(.down))
@@ -107,13 +111,13 @@ struct JSONObject {
     }
 
     /// The object closed, with its newline (the object is done after this).
-    mutating func line() -> [UInt8] {
+    package mutating func line() -> [UInt8] {
         self.bytes.append(UInt8(ascii: "}"))
         self.bytes.append(UInt8(ascii: "\n"))
         return self.bytes
     }
 
-    static func appendDecimal(_ value: Int, width: Int = 1, to bytes: inout [UInt8]) {
+    package static func appendDecimal(_ value: Int, width: Int = 1, to bytes: inout [UInt8]) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
             return self.appendDecimal(value == .min ? .max : -value, width: width, to: &bytes)
@@ -136,9 +140,12 @@ struct JSONObject {
         withUnsafeBytes(of: &digits) { bytes.append(contentsOf: $0[(24 - count)...]) }
     }
 
-    /// A JSON string: quotes, backslashes and control characters (C0, DEL, C1, U+2028/9)
-    /// escaped; everything else as its UTF-8 bytes.
-    static func appendQuoted(_ string: String, to bytes: inout [UInt8]) {
+    /// A JSON string: quotes, backslashes, control characters (C0, DEL, C1), line
+    /// separators, bidi overrides and invisible format characters escaped (the dashboard's
+    /// rule, `TextSafety`), so `--headless | less` shows what a server sent, in its order;
+    /// everything else as its UTF-8 bytes. JSON escapes are lossless: a parser reads the
+    /// same string.
+    package static func appendQuoted(_ string: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in
@@ -152,13 +159,16 @@ struct JSONObject {
                 case 0x0D: Self.appendEscape(UInt8(ascii: "r"), to: &bytes)
                 case 0x09: Self.appendEscape(UInt8(ascii: "t"), to: &bytes)
                 case 0x00..<0x20, 0x7F: self.appendUnicodeEscape(UInt32(byte), to: &bytes)
-                case 0xC2 where index + 1 < utf8.count && (0x80...0x9F).contains(utf8[index + 1]):
-                    self.appendUnicodeEscape(UInt32(utf8[index + 1]), to: &bytes)
-                    index += 1
-                case 0xE2
-                where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (0xA8...0xA9).contains(utf8[index + 2]):
-                    self.appendUnicodeEscape(0x2000 + UInt32(utf8[index + 2] - 0x80), to: &bytes)
-                    index += 2
+                case 0xC2, 0xD8, 0xDB, 0xDC, 0xE1, 0xE2, 0xEF, 0xF0, 0xF3:
+                    // Only these lead bytes start a scalar the rule escapes; CJK and the rest
+                    // of the non-ASCII range are copied without decoding.
+                    let (scalar, length) = Self.decodeScalar(utf8, at: index)
+                    if let scalar, TextSafety.isUnsafe(scalar) {
+                        self.appendUnicodeEscape(scalar.value, to: &bytes)
+                    } else {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[index..<(index + length)]))
+                    }
+                    index += length - 1
                 default: bytes.append(byte)
                 }
                 index += 1
@@ -173,7 +183,24 @@ struct JSONObject {
         bytes.append(character)
     }
 
+    /// The scalar starting at `index` of valid UTF-8 (a Swift string's) and its length.
+    private static func decodeScalar(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar?, Int) {
+        let lead = UInt32(utf8[index])
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard index + length <= utf8.count else { return (nil, utf8.count - index) }
+        var value = lead & (0x7F >> UInt32(length))
+        for offset in 1..<length { value = value << 6 | UInt32(utf8[index + offset] & 0x3F) }
+        return (Unicode.Scalar(value), length)
+    }
+
+    /// `\uXXXX`, or a surrogate pair beyond the Basic Multilingual Plane (RFC 8259 §7).
     private static func appendUnicodeEscape(_ value: UInt32, to bytes: inout [UInt8]) {
+        if value > 0xFFFF {
+            let offset = value - 0x10000
+            self.appendUnicodeEscape(0xD800 + (offset >> 10), to: &bytes)
+            self.appendUnicodeEscape(0xDC00 + (offset & 0x3FF), to: &bytes)
+            return
+        }
         self.appendEscape(UInt8(ascii: "u"), to: &bytes)
         for shift in stride(from: 12, through: 0, by: -4) {
             let digit = UInt8((value >> UInt32(shift)) & 0xF)
