@@ -356,8 +356,9 @@ struct SessionStateMachineTests {
     @Test func theEndpointGateIsHeldFromTheTurnToTheEndOfTheAttempt() {
         var machine = Machine(policy: ReconnectPolicy(), random: SeededRandom())
         #expect(machine.start() == .waitForEndpointGate)
-        #expect(machine.sessionState == .connecting)
+        #expect(machine.sessionState == .waiting, "queued sessions show as waiting")
         #expect(machine.endpointGateOpened() == .connect(attempt: 1))
+        #expect(machine.sessionState == .connecting)
         guard
             case .scheduleReconnect(_, 2, nil, leavingEndpointGate: true) = machine.attemptFailed(
                 Self.refused,

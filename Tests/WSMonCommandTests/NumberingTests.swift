@@ -6,7 +6,8 @@ import WSMonLab
 /// connections a session has opened (0 before any; from its `state: open` on, a connection's
 /// events carry its own number),
 /// `attempt` counts tries since the session started or last opened, and means the same in
-/// `connecting` and in the `reconnect_scheduled` that announces it.
+/// `connecting` and in the `reconnect_scheduled` that announces it; every attempt has its
+/// `state: connecting`.
 @Suite("JSON Lines numbering")
 struct NumberingTests {
     @Test func aStormOfFiftySessionsWithFailuresFollowsOneRule() async throws {
@@ -28,7 +29,15 @@ struct NumberingTests {
         var failures = 0
         for (id, events) in bySession {
             #expect(events.first?["event"] as? String == "state", "session \(id) starts with its state")
-            #expect(events.first?["state"] as? String == "connecting")
+            // Queued at the §4.1 gate first (waiting), or connecting at once.
+            #expect(["waiting", "connecting"].contains(events.first?["state"] as? String ?? ""))
+            for (index, event) in events.enumerated() where event["event"] as? String == "connecting" {
+                let before = index > 0 ? events[index - 1] : [:]
+                #expect(
+                    before["event"] as? String == "state" && before["state"] as? String == "connecting",
+                    "session \(id): every attempt, the first too, has its state: connecting"
+                )
+            }
             var opened = 0
             var announced: Int?
             var attemptsSinceOpen = 0

@@ -2,6 +2,9 @@ import WSMonCore
 
 /// Where a session is: the state of its current connection, or between connections.
 public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// Queued behind another handshake to the same host and port (RFC 6455 §4.1).
+    case waiting
+    /// TCP, TLS, proxy and the opening handshake are under way.
     case connecting
     case open
     /// We sent Close; waiting for the server's.
@@ -29,16 +32,17 @@ public enum SessionState: String, Hashable, Sendable, CaseIterable, CustomString
         }
     }
 
-    /// 0 to 6, in the order of `allCases`: for tables indexed by state.
+    /// 0 to 7, in the order of `allCases`: for tables indexed by state.
     public var ordinal: Int {
         switch self {
-        case .connecting: return 0
-        case .open: return 1
-        case .closing: return 2
-        case .halfClosed: return 3
-        case .closedAwaitingTransport: return 4
-        case .reconnecting: return 5
-        case .stopped: return 6
+        case .waiting: return 0
+        case .connecting: return 1
+        case .open: return 2
+        case .closing: return 3
+        case .halfClosed: return 4
+        case .closedAwaitingTransport: return 5
+        case .reconnecting: return 6
+        case .stopped: return 7
         }
     }
 

@@ -62,7 +62,8 @@ struct SessionStateMachine<Random: RandomNumberGenerator & Sendable>: Sendable {
     /// Where the session is, as other layers see it.
     var sessionState: SessionState {
         switch self.state {
-        case .idle, .waitingForEndpointGate, .connecting: return .connecting
+        case .idle, .connecting: return .connecting
+        case .waitingForEndpointGate: return .waiting
         case .open(let open): return SessionState(open: open.connection)
         case .backingOff: return .reconnecting
         case .stopped: return .stopped

@@ -69,6 +69,7 @@ public enum StateLabel {
 
     public static func symbol(_ state: SessionState) -> String {
         switch state {
+        case .waiting: return "⧗"
         case .connecting: return "◌"
         case .open: return "●"
         case .closing: return "◑"
@@ -81,6 +82,7 @@ public enum StateLabel {
 
     public static func role(_ state: SessionState) -> Role {
         switch state {
+        case .waiting: return .stateWaiting
         case .connecting: return .stateConnecting
         case .open: return .stateOpen
         case .closing: return .stateClosing
@@ -94,6 +96,7 @@ public enum StateLabel {
     /// What the state means, for the help legend and the detail pane.
     public static func meaning(_ state: SessionState) -> String {
         switch state {
+        case .waiting: return "queued: another handshake to the same host:port goes first (RFC 6455 §4.1)"
         case .connecting: return "opening: TCP, TLS and the upgrade"
         case .open: return "open: messages flow both ways"
         case .closing: return "we sent Close; waiting for the server's"

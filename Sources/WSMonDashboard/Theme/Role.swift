@@ -1,6 +1,7 @@
 /// What a piece of the screen is, so that a theme can colour it. Raw values are the theme
 /// file's keys: `[state] open = …` styles `state.open`.
 public enum Role: String, CaseIterable, Hashable, Sendable {
+    case stateWaiting = "state.waiting"
     case stateConnecting = "state.connecting"
     case stateOpen = "state.open"
     case stateClosing = "state.closing"

@@ -14,7 +14,12 @@ enum HeaderView {
         if let origin = model.labels.sharedOrigin {
             column = grid.put(peer: "on " + origin + "  ", x: column - 1, y: 0, style: CellStyle(.title))
         }
-        let states = SessionState.allCases.map { state in (state, totals.sessionsByState[state] ?? 0) }
+        // Waiting (queued at the §4.1 gate) shows only while some session waits: it is the
+        // exception, and every other count keeps its place.
+        let states = SessionState.allCases.compactMap { state -> (SessionState, Int)? in
+            let count = totals.sessionsByState[state] ?? 0
+            return state == .waiting && count == 0 ? nil : (state, count)
+        }
         let long = states.map { state, count in
             [
                 Span(StateLabel.symbol(state) + "\(count) ", StateLabel.role(state)),

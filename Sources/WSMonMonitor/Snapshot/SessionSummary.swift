@@ -9,6 +9,7 @@ public struct StateDurations: Hashable, Sendable {
     private var halfClosed = 0.0
     private var closedAwaitingTransport = 0.0
     private var reconnecting = 0.0
+    private var waiting = 0.0
     private var stopped = 0.0
 
     public init() {}
@@ -22,6 +23,7 @@ public struct StateDurations: Hashable, Sendable {
             case .halfClosed: return self.halfClosed
             case .closedAwaitingTransport: return self.closedAwaitingTransport
             case .reconnecting: return self.reconnecting
+            case .waiting: return self.waiting
             case .stopped: return self.stopped
             }
         }
@@ -33,6 +35,7 @@ public struct StateDurations: Hashable, Sendable {
             case .halfClosed: self.halfClosed = newValue
             case .closedAwaitingTransport: self.closedAwaitingTransport = newValue
             case .reconnecting: self.reconnecting = newValue
+            case .waiting: self.waiting = newValue
             case .stopped: self.stopped = newValue
             }
         }

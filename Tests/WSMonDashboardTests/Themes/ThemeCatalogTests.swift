@@ -58,7 +58,7 @@ struct ThemeCatalogTests {
                     path: themes + "/broken.toml",
                     line: 2,
                     key: "state.opne",
-                    message: "unknown role (expected connecting, open, closing, half-closed, "
+                    message: "unknown role (expected waiting, connecting, open, closing, half-closed, "
                         + "closed-awaiting-transport, reconnecting or stopped)"
                 )
             ) { try ThemeCatalog.resolve(option: "broken", environment: environment) }

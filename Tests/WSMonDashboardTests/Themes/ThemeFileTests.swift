@@ -8,7 +8,8 @@ struct ThemeFileTests {
     static let colourSyntax =
         "\"default\", a name (black, red, green, yellow, blue, magenta, cyan, white, bright- of each), "
         + "an integer 0 to 255 or \"#rrggbb\""
-    static let stateRoles = "connecting, open, closing, half-closed, closed-awaiting-transport, reconnecting or stopped"
+    static let stateRoles =
+        "waiting, connecting, open, closing, half-closed, closed-awaiting-transport, reconnecting or stopped"
     static let attributeNames = "bold, dim, italic, underline and reverse"
 
     @Test func customThemeReadsEveryColourSyntaxAndLeavesOtherRolesOut() throws {
