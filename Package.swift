@@ -36,8 +36,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // The scenario lab: a deliberately misbehaving server on NIOWebSocket's server side,
-        // independent of our core so a bug cannot hide by being on both ends.
+        // The scenario lab (a deliberately misbehaving server on NIOWebSocket's server side)
+        // and the wire tap: independent of our core so a bug cannot hide by being on both ends.
         .target(
             name: "WSMonLab",
             dependencies: [
@@ -124,6 +124,15 @@ let package = Package(
                 "WSMonTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "WSMonLabTests",
+            dependencies: [
+                "WSMonLab",
+                "WSMonTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
