@@ -12,6 +12,7 @@ import WSMonMonitor
 struct LiveSessionTests {
     @Test func theWatchedSessionKeepsEchoedMessagesForItsFrames() async throws {
         let lab = try await ScenarioLab.start(port: 0)
+        defer { lab.stop() }
         let monitor = Monitor()
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/echo")))
@@ -43,6 +44,5 @@ struct LiveSessionTests {
         let frame = found.frames[message.frameNumber - found.framesOverflowed]
         #expect(frame.record.direction == .inbound)
         #expect(frame.record.opcode == .text)
-        try await lab.shutdown()
     }
 }

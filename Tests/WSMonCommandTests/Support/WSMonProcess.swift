@@ -7,6 +7,8 @@ struct WSMonProcess {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// From launch to exit, on the monotonic clock.
+        var elapsed: Duration
 
         /// The JSON Lines of stdout, parsed.
         var events: [[String: Any]] {
@@ -45,24 +47,30 @@ struct WSMonProcess {
         let directory = FileManager.default.temporaryDirectory
         let outURL = directory.appendingPathComponent("wsmon-out-\(UUID().uuidString)")
         let errURL = directory.appendingPathComponent("wsmon-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardInput = FileHandle.nullDevice
+        let launched = ContinuousClock.now
         try process.run()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        Self.waitForExit(process, until: launched + timeout)
         if process.isRunning {
             process.terminate()
-            usleep(200_000)
+            Self.waitForExit(process, until: ContinuousClock.now + .seconds(2))
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
+            elapsed: ContinuousClock.now - launched
         )
+    }
+
+    /// Polls until the process exits or `deadline` passes (Process has no timed wait).
+    private static func waitForExit(_ process: Process, until deadline: ContinuousClock.Instant) {
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
     }
 }
