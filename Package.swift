@@ -1,7 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// One target per layer of ARCHITECTURE.md; dependencies point downwards only.
+// One target per layer (see README); dependencies point downwards only, and each target
+// declares every module it imports (scripts/check-imports.py, run by CI).
+// Linux only: the dashboard uses Glibc and ncursesw directly.
 let package = Package(
     name: "wsmon",
     products: [
@@ -52,6 +54,7 @@ let package = Package(
             name: "WSMonMonitor",
             dependencies: [
                 "WSMonClient",
+                "WSMonCore",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -70,11 +73,12 @@ let package = Package(
             name: "WSMonDashboard",
             dependencies: [
                 "WSMonMonitor",
+                "WSMonClient",
+                "WSMonCore",
                 "CNcursesw",
                 "CTerminalGuard",
                 "WSMonTOML",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             // The theme files of `themes/` (a link), compiled in so the binary needs no files.
             resources: [.embedInCode("themes")]
@@ -85,6 +89,8 @@ let package = Package(
             dependencies: [
                 "WSMonMonitor",
                 "WSMonDashboard",
+                "WSMonClient",
+                "WSMonCore",
                 "WSMonLab",
                 "WSMonTOML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,9 +106,14 @@ let package = Package(
         // Autobahn|Testsuite client driver (fuzzingserver mode).
         .executableTarget(
             name: "wsmon-autobahn",
-            dependencies: ["WSMonClient"]
+            dependencies: [
+                "WSMonClient",
+                "WSMonCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
-        // Frame builders and helpers shared by the test targets.
+        // Frame builders, peers, ports and helpers shared by the test targets.
         .target(
             name: "WSMonTestSupport",
             dependencies: ["WSMonCore"],
@@ -120,6 +131,7 @@ let package = Package(
             name: "WSMonClientTests",
             dependencies: [
                 "WSMonClient",
+                "WSMonCore",
                 "WSMonLab",
                 "WSMonTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,6 +152,8 @@ let package = Package(
             name: "WSMonMonitorTests",
             dependencies: [
                 "WSMonMonitor",
+                "WSMonClient",
+                "WSMonCore",
                 "WSMonLab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -152,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WSMonCommandTests",
-            dependencies: ["WSMonCommand", "WSMonLab", "WSMonTestSupport"],
+            dependencies: ["WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonTestSupport"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 import Synchronization
 import WSMonMonitor
 
@@ -38,7 +37,7 @@ public final class Dashboard: Sendable {
         do { terminal = try NcursesTerminal(environment: environment) } catch {
             throw StartError(description: error.description)
         }
-        self.monitor.startPublishing(every: .milliseconds(Int64(Self.refreshInterval * 1000)))
+        self.monitor.startPublishing(every: .seconds(Self.refreshInterval))
         let box = TerminalBox(terminal: terminal)
         let thread = Thread { [self] in
             self.run(on: box.terminal)
