@@ -55,37 +55,36 @@ final class WireLog: Sendable {
         on eventLoop: any EventLoop
     ) async throws -> [WireRecord] {
         try await withCheckedThrowingContinuation { continuation in
-            let registered: Int? = self.state.withLock { state in
-                guard !condition(state.records), !state.stopped else { return nil }
+            let registration = self.state.withLock { state -> Registration in
+                if condition(state.records) { return .satisfied(state.records) }
+                if state.stopped { return .refused(state.records) }
                 let id = state.nextWaiter
                 state.nextWaiter += 1
                 state.waiters[id] = Waiter(condition: condition, continuation: continuation)
-                return id
+                return .waiting(id)
             }
-            guard let id = registered else {
-                return self.resumeAtOnce(continuation, condition: condition)
+            switch registration {
+            case .satisfied(let records):
+                continuation.resume(returning: records)
+            case .refused(let records):
+                continuation.resume(throwing: WireTap.WaitError(reason: "the tap is stopped", seen: records))
+            case .waiting(let id):
+                let deadline = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+                    self.fail(id, because: "timed out after \(timeout)")
+                }
+                let stillWaiting = self.state.withLock { state in
+                    state.waiters[id]?.deadline = deadline
+                    return state.waiters[id] != nil
+                }
+                if !stillWaiting { deadline.cancel() }
             }
-            let deadline = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-                self.fail(id, because: "timed out after \(timeout)")
-            }
-            let stillWaiting = self.state.withLock { state in
-                state.waiters[id]?.deadline = deadline
-                return state.waiters[id] != nil
-            }
-            if !stillWaiting { deadline.cancel() }
         }
     }
 
-    private func resumeAtOnce(
-        _ continuation: CheckedContinuation<[WireRecord], any Error>,
-        condition: @Sendable ([WireRecord]) -> Bool
-    ) {
-        let records = self.records
-        if condition(records) {
-            continuation.resume(returning: records)
-        } else {
-            continuation.resume(throwing: WireTap.WaitError(reason: "the tap is stopped", seen: records))
-        }
+    private enum Registration: Sendable {
+        case satisfied([WireRecord])
+        case refused([WireRecord])
+        case waiting(Int)
     }
 
     /// Wakes every waiter with an error; later waits fail at once unless already satisfied.
