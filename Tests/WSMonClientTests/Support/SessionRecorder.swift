@@ -14,6 +14,7 @@ final class SessionRecorder: Sendable {
     }
 
     /// Starts a session whose events are recorded here; `react` runs on its event loop.
+    @discardableResult
     func start(
         _ options: SessionOptions,
         id: Int = 1,
