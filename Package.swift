@@ -1,7 +1,13 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
-// One target per layer of ARCHITECTURE.md; dependencies point downwards only.
+// One target per layer (see README); dependencies point downwards only, and each target
+// declares every module it imports (scripts/check-imports.py, run by CI).
+// Linux only: the dashboard uses Glibc and ncursesw directly.
+
+/// Warnings in our own targets fail the build; dependencies keep their own settings.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
 let package = Package(
     name: "wsmon",
     products: [
@@ -24,7 +30,8 @@ let package = Package(
         // Core: RFC 6455 client protocol as a pure state machine. No I/O, no clock, no threads.
         .target(
             name: "WSMonCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
         ),
         // Client: drives the core over SwiftNIO; owns the clock, TLS, proxy and reconnects.
         .target(
@@ -34,10 +41,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-            ]
+            ],
+            swiftSettings: strict
         ),
-        // The scenario lab: a deliberately misbehaving server on NIOWebSocket's server side,
-        // independent of our core so a bug cannot hide by being on both ends.
+        // The scenario lab (a deliberately misbehaving server on NIOWebSocket's server side)
+        // and the wire tap: independent of our core so a bug cannot hide by being on both ends.
         .target(
             name: "WSMonLab",
             dependencies: [
@@ -45,18 +53,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         // Monitor: bounded per-session state and aggregates, read as immutable snapshots.
         .target(
             name: "WSMonMonitor",
             dependencies: [
                 "WSMonClient",
+                "WSMonCore",
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         // Finding a key's line in a TOML text, for error messages (config files, themes).
-        .target(name: "WSMonTOML"),
+        .target(name: "WSMonTOML", swiftSettings: strict),
         // ncursesw, with a C shim for its global variables.
         .systemLibrary(
             name: "CNcursesw",
@@ -64,20 +75,22 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         // Puts the terminal back when the process crashes while the dashboard owns it.
-        .target(name: "CTerminalGuard"),
+        .target(name: "CTerminalGuard", cSettings: [.treatAllWarnings(as: .error)]),
         // Dashboard: renders monitor snapshots with ncursesw; reads snapshots only.
         .target(
             name: "WSMonDashboard",
             dependencies: [
                 "WSMonMonitor",
+                "WSMonClient",
+                "WSMonCore",
                 "CNcursesw",
                 "CTerminalGuard",
                 "WSMonTOML",
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             // The theme files of `themes/` (a link), compiled in so the binary needs no files.
-            resources: [.embedInCode("themes")]
+            resources: [.embedInCode("themes")],
+            swiftSettings: strict
         ),
         // The wsmon command: arguments, config files, JSON Lines, demo and lab wiring.
         .target(
@@ -85,28 +98,39 @@ let package = Package(
             dependencies: [
                 "WSMonMonitor",
                 "WSMonDashboard",
+                "WSMonClient",
+                "WSMonCore",
                 "WSMonLab",
                 "WSMonTOML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "wsmon",
-            dependencies: ["WSMonCommand"]
+            dependencies: ["WSMonCommand"],
+            swiftSettings: strict
         ),
         // Autobahn|Testsuite client driver (fuzzingserver mode).
         .executableTarget(
             name: "wsmon-autobahn",
-            dependencies: ["WSMonClient"]
+            dependencies: [
+                "WSMonClient",
+                "WSMonCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
         ),
-        // Frame builders and helpers shared by the test targets.
+        // Frame builders, peers, ports and helpers shared by the test targets.
         .target(
             name: "WSMonTestSupport",
             dependencies: ["WSMonCore"],
-            path: "Tests/WSMonTestSupport"
+            path: "Tests/WSMonTestSupport",
+            swiftSettings: strict
         ),
         .testTarget(
             name: "WSMonCoreTests",
@@ -114,40 +138,60 @@ let package = Package(
                 "WSMonCore",
                 "WSMonTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "WSMonClientTests",
             dependencies: [
                 "WSMonClient",
+                "WSMonCore",
                 "WSMonLab",
                 "WSMonTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WSMonLabTests",
+            dependencies: [
+                "WSMonLab",
+                "WSMonTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "WSMonMonitorTests",
             dependencies: [
                 "WSMonMonitor",
+                "WSMonClient",
+                "WSMonCore",
                 "WSMonLab",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "WSMonDashboardTests",
             dependencies: ["WSMonDashboard", "WSMonMonitor", "WSMonCore", "WSMonClient"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "WSMonCommandTests",
             dependencies: [
-                "WSMonCommand", "WSMonLab", "WSMonTestSupport",
+                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonMonitor", "WSMonTOML",
+                "WSMonTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures"],
+            swiftSettings: strict
         ),
     ]
 )

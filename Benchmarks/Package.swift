@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 // Benchmarks, in a package of their own so the product stays free of benchmark code and of
@@ -18,7 +18,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "wsmon-bench",
-            dependencies: [.product(name: "WSMonCore", package: "wsmon")]
+            dependencies: [.product(name: "WSMonCore", package: "wsmon")],
+            swiftSettings: [.treatAllWarnings(as: .error)]
         ),
         // Whole clients over loopback: wsmon against hummingbird's WSClient and websocket-kit.
         .executableTarget(
@@ -32,7 +33,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "WebSocketKit", package: "websocket-kit"),
-            ]
+            ],
+            swiftSettings: [.treatAllWarnings(as: .error)]
         ),
     ]
 )

@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 // libFuzzer over WSMonCore's receive path. A side package so the fuzzer's build flags stay
@@ -11,7 +11,8 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "FuzzCore",
-            dependencies: [.product(name: "WSMonCore", package: "wsmon")]
+            dependencies: [.product(name: "WSMonCore", package: "wsmon")],
+            swiftSettings: [.treatAllWarnings(as: .error)]
         )
     ]
 )

@@ -96,6 +96,11 @@ public final class ScenarioLab: Sendable {
         try await self.channel.close()
     }
 
+    /// Stops listening now, without waiting: for a test's `defer`.
+    public func stop() {
+        self.channel.close(promise: nil)
+    }
+
     /// A snapshot of every connection the lab has accepted, oldest first.
     public func records() -> [LabConnectionRecord] {
         self.state.withLock { $0.records.values.sorted { $0.id < $1.id } }

@@ -8,6 +8,7 @@ import WSMonLab
 struct EventStreamTests {
     @Test func aSlowConsumerLosesNoMessage() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/feed?rate=2000&size=64&count=600")))
         options.pingInterval = nil
         options.reconnect.isEnabled = false
@@ -22,11 +23,11 @@ struct EventStreamTests {
             }
         }
         #expect(sequence == Array(1...600), "every message, in order")
-        try await lab.shutdown()
     }
 
     @Test func aBurstOverTheLimitPausesReadingAndLosesNoMessage() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/flood?size=64&count=5000")))
         options.pingInterval = nil
         options.reconnect.isEnabled = false
@@ -49,11 +50,11 @@ struct EventStreamTests {
         // Reading pauses at the message that fills the queue, so at most that message's own
         // frame records overflow it (counted), not the hundreds of frames of a read.
         #expect(dropped < 100, "\(dropped) frame records dropped")
-        try await lab.shutdown()
     }
 
     @Test func sendAndReceiveThroughTheAsyncAPI() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let session = try WebSocketSession(url: lab.url("/echo"))
         var texts: [String] = []
         for await event in session.events {
@@ -72,6 +73,5 @@ struct EventStreamTests {
         }
         #expect(texts == ["hello"])
         #expect(await lab.recordsOnceClosed().first?.closeCodesReceived == [4000])
-        try await lab.shutdown()
     }
 }

@@ -3,6 +3,7 @@ import Testing
 import WSMonClient
 import WSMonCore
 import WSMonLab
+import WSMonTestSupport
 
 /// The client against the scenario lab over real loopback sockets.
 @Suite("Client against the lab")
@@ -23,6 +24,7 @@ struct LabScenarioTests {
     @Test("1. the last message before the server's Close is delivered first")
     func lastMessageBeforeClose() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         recorder.start(try Self.options(lab.url("/last-message-then-close?code=1000&reason=bye")))
         let events = try await recorder.wait { $0.stopped != nil }
@@ -43,12 +45,12 @@ struct LabScenarioTests {
             await lab.recordsOnceClosed().first?.closeCodesReceived == [1000],
             "one Close, echoing the server's code"
         )
-        try await lab.shutdown()
     }
 
     @Test("2. one Close frame, however the two closes cross")
     func closesCrossing() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         // The server closes as soon as it can; the client closes as soon as it opens.
         recorder.start(try Self.options(lab.url("/echo?close-after=0&code=1001"))) { event, session in
@@ -70,12 +72,12 @@ struct LabScenarioTests {
             }
         )
         #expect(await lab.recordsOnceClosed().last?.closeCodesReceived.count == 1)
-        try await lab.shutdown()
     }
 
     @Test("3. Close then no FIN: the wait for TCP is bounded; no answer to ours: the close timeout fires")
     func halfClosedIsBounded() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         recorder.start(try Self.options(lab.url("/half-close?after=0.1")))
         let events = try await recorder.wait { $0.stopped != nil }
@@ -98,20 +100,20 @@ struct LabScenarioTests {
         let ignored = try await ignoring.wait { $0.stopped != nil }
         #expect(ignored.closeSummaries.first?.closeTimeoutFiredIn == .closing)
         #expect(ignored.contains { if case .stateChanged(.closing) = $0.kind { return true } else { return false } })
-        try await lab.shutdown()
     }
 
     @Test("4. a server Close leads to a reconnect; a stop code ends the session")
     func reconnectAfterServerClose() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         let session = recorder.start(
             try Self.options(lab.url("/server-close?code=1011&reason=pong%20timeout&after=0.1")) {
                 $0.reconnect.isEnabled = true
             }
         )
+        defer { session.close() }
         let events = try await recorder.wait { $0.opens.count >= 2 }
-        session.close()
         #expect(events.closeSummaries.first?.code == .internalError)
         #expect(events.opens.prefix(2).map(\.isReconnect) == [false, true])
 
@@ -125,12 +127,12 @@ struct LabScenarioTests {
         let stopped = try await stopping.wait { $0.stopped != nil }
         #expect(stopped.stopped == .stopCode(1011))
         #expect(stopped.opens.count == 1)
-        try await lab.shutdown()
     }
 
     @Test("5. open messages on the first open, reconnect messages on each reopen")
     func openVersusReconnectMessages() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         for withReconnectMessages in [true, false] {
             let recorder = SessionRecorder()
             let session = recorder.start(
@@ -149,19 +151,19 @@ struct LabScenarioTests {
         let withoutMessages = records.filter { $0.path.hasSuffix("tag=false") }.map(\.messagesReceived)
         #expect(Array(withMessages.prefix(2)) == [["subscribe"], ["resubscribe"]])
         #expect(Array(withoutMessages.prefix(2)) == [["subscribe"], ["subscribe"]], "falls back to the open messages")
-        try await lab.shutdown()
     }
 
     @Test func rejectionWithRetryAfterIsHonoured() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         let session = recorder.start(
             try Self.options(lab.url("/reject?status=503&retry-after=1")) { $0.reconnect.isEnabled = true }
         )
+        defer { session.close() }
         let events = try await recorder.wait {
             $0.contains { if case .reconnectScheduled = $0.kind { return true } else { return false } }
         }
-        session.close()
         guard case .handshakeRejected(let rejection)? = events.connectErrors.first else {
             Issue.record("expected a rejection, got \(events.connectErrors)")
             return
@@ -173,7 +175,6 @@ struct LabScenarioTests {
             #expect(retryAfter == .seconds(1))
             #expect(delay >= .seconds(1), "never sooner than the server asked")
         }
-        try await lab.shutdown()
     }
 
     @Test(arguments: [
@@ -186,6 +187,7 @@ struct LabScenarioTests {
     ])
     func violationsAreReportedAndFailTheConnection(kind: String, violation: PeerViolation, code: UInt16) async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         recorder.start(try Self.options(lab.url("/violation/\(kind)")))
         let events = try await recorder.wait { $0.stopped != nil }
@@ -196,11 +198,11 @@ struct LabScenarioTests {
         )
         #expect(await lab.recordsOnceClosed().first?.closeCodesReceived == [code])
         #expect(events.closeSummaries.first?.failure == .peerViolation(violation))
-        try await lab.shutdown()
     }
 
     @Test func droppedTCPIsAn1006Close() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         recorder.start(try Self.options(lab.url("/drop?after=0.05&messages=2")))
         let events = try await recorder.wait { $0.stopped != nil }
@@ -208,24 +210,22 @@ struct LabScenarioTests {
         let summary = try #require(events.closeSummaries.first)
         #expect(summary.code == .abnormalClosure)
         #expect(summary.initiator == .transport)
-        try await lab.shutdown()
     }
 
     @Test func slowHandshakeHitsTheOpenTimeout() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         recorder.start(try Self.options(lab.url("/slow-handshake?delay=2")) { $0.openTimeout = .milliseconds(300) })
         let events = try await recorder.wait { $0.stopped != nil }
         #expect(events.connectErrors == [.openTimeout])
-        try await lab.shutdown()
     }
 
     @Test func refusedConnectionIsReportedAsSuch() async throws {
-        let lab = try await ScenarioLab.start()
-        let url = lab.url("/echo")
-        try await lab.shutdown()
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
         let recorder = SessionRecorder()
-        recorder.start(try Self.options(url))
+        recorder.start(try Self.options(refusing.url("/echo")))
         let events = try await recorder.wait { $0.stopped != nil }
         guard case .connectionRefused? = events.connectErrors.first else {
             Issue.record("got \(events.connectErrors)")
@@ -235,17 +235,22 @@ struct LabScenarioTests {
 
     @Test func userCloseNeverReconnects() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let recorder = SessionRecorder()
         recorder.start(try Self.options(lab.url("/echo")) { $0.reconnect.isEnabled = true }) { event, session in
             if case .opened = event.kind { session.close(code: .normalClosure, reason: "done") }
         }
+        // Stopped is final, and the decision not to reconnect is taken when the connection
+        // ends, before stopping: once stopped and the lab has seen TCP close, nothing follows.
         let events = try await recorder.wait { $0.stopped != nil }
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(events.stopped == .userClosed)
-        #expect(recorder.all.opens.count == 1)
         let records = await lab.recordsOnceClosed()
+        #expect(events.stopped == .userClosed)
+        let all = recorder.all
+        #expect(all.count == events.count, "nothing after stopped: \(all.suffix(all.count - events.count).map(\.kind))")
+        #expect(all.opens.count == 1)
+        #expect(!all.contains { if case .reconnectScheduled = $0.kind { return true } else { return false } })
+        #expect(all.count { if case .connecting = $0.kind { return true } else { return false } } == 1)
         #expect(records.count == 1)
         #expect(records.first?.clientClosedTCPFirst == false, "§7.1.1: the server closed TCP first")
-        try await lab.shutdown()
     }
 }

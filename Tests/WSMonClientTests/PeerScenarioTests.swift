@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WSMonClient
 import WSMonCore
+import WSMonLab
 import WSMonTestSupport
 
 /// The five scenarios against servers nobody here wrote: Python websockets, aiohttp and
@@ -48,11 +49,7 @@ struct PeerScenarioTests {
     func crossingCloses(peer: String) async throws {
         let server = try await Self.startPeer(peer)
         defer { server.stop() }
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("wstap-\(UUID().uuidString).jsonl").path
-        let tap = try await PeerProcess.start([
-            "python3", TestPaths.file("Tests/Peers/tap.py"), TestPaths.file("../shared/tools/wstap.py"),
-            String(server.port), log,
-        ])
+        let tap = try await WireTap.start(upstreamPort: server.port)
         defer { tap.stop() }
         let recorder = SessionRecorder()
         recorder.start(try LabScenarioTests.options(Self.url(tap.port, "/echo?close-after=0&code=1001"))) {
@@ -62,14 +59,14 @@ struct PeerScenarioTests {
         }
         let events = try await recorder.wait { $0.stopped != nil }
         #expect(events.closeFramesSent == 1)
-        try await Task.sleep(for: .milliseconds(200))
-        let lines = (try String(contentsOfFile: log, encoding: .utf8)).split(separator: "\n")
-        let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        let clientCloses = records.filter { $0["dir"] as? String == "c2s" && $0["op"] as? Int == 8 }
-        #expect(clientCloses.count == 1, "the wire shows \(clientCloses.count) Close frames from the client")
+        // Once the tap has closed both sides, it has seen every frame the client sent.
+        let wire = try await tap.records(once: { $0.isFinished() })
+        let clientFrames = wire.frames(.clientToServer)
         #expect(
-            records.filter { $0["dir"] as? String == "c2s" && $0["op"] != nil }.allSatisfy { $0["masked"] as? Int == 1 }
+            clientFrames.count { $0.isClose } == 1,
+            "the wire shows:\n\(wire.map(\.description).joined(separator: "\n"))"
         )
+        #expect(clientFrames.allSatisfy { $0.isMasked })
     }
 
     @Test("3. Close without FIN: torn down after the grace", arguments: peers)
@@ -95,8 +92,8 @@ struct PeerScenarioTests {
                 $0.reconnect.isEnabled = true
             }
         )
+        defer { session.close() }
         let events = try await recorder.wait { $0.opens.count >= 2 }
-        session.close()
         #expect(events.closeSummaries.first?.code == .internalError)
         #expect(events.opens.prefix(2).map(\.isReconnect) == [false, true])
     }

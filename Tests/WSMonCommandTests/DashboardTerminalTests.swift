@@ -53,6 +53,19 @@ struct DashboardTerminalTests {
         }.screen
     }
 
+    /// The header's close-code histogram line.
+    static func closes(_ screen: [String]) -> String? {
+        screen.first { $0.contains("closes ") }
+    }
+
+    /// periodic-drop's reconnect count, from its row's Rc column.
+    static func reconnects(_ screen: [String]) -> Int? {
+        guard let header = screen.first(where: { $0.contains("Name") && $0.contains("Rc") }),
+            let row = Self.tableRows(screen).first(where: { $0.contains("periodic-drop") })
+        else { return nil }
+        return Self.field("Rc", width: 3, in: row, header: header).flatMap { Int($0) }
+    }
+
     @Test func theDemoShowsEveryStateAndAnswersTheKeys() async throws {
         let terminal = try TmuxTerminal(width: 160, height: 72)
         defer { terminal.close() }
@@ -70,25 +83,17 @@ struct DashboardTerminalTests {
 
         // Close codes and reconnect counts are shown, and they change.
         let before = try terminal.screen()
-        try await Task.sleep(for: .seconds(6))
-        let after = try terminal.screen()
-        let closesBefore = before.first { $0.contains("closes ") }
-        let closesAfter = after.first { $0.contains("closes ") }
+        let closesBefore = Self.closes(before)
         #expect(closesBefore?.contains("1006×") == true, "\(before.text)")
-        #expect(closesBefore != closesAfter, "the close code histogram moves")
-        func reconnects(_ screen: [String]) -> Int? {
-            guard let header = screen.first(where: { $0.contains("Name") && $0.contains("Rc") }),
-                let row = Self.tableRows(screen).first(where: { $0.contains("periodic-drop") })
-            else { return nil }
-            return Self.field("Rc", width: 3, in: row, header: header).flatMap { Int($0) }
+        let reconnectsBefore = try #require(Self.reconnects(before), "\(before.text)")
+        let moved = try await terminal.waitForScreen(timeout: .seconds(30)) { screen in
+            Self.closes(screen) != closesBefore && Self.reconnects(screen).map { $0 > reconnectsBefore } == true
         }
-        let reconnectsBefore = try #require(reconnects(before), "\(before.text)")
-        let reconnectsAfter = try #require(reconnects(after), "\(after.text)")
         #expect(
-            reconnectsAfter > reconnectsBefore,
-            "periodic-drop reconnected: \(reconnectsBefore) → \(reconnectsAfter)"
+            moved.matched,
+            "the close code histogram and periodic-drop's reconnects (\(reconnectsBefore)) move\n\(moved.screen.text)"
         )
-        #expect(Self.tableRows(after).contains { $0.contains("periodic-drop") && $0.contains("1006") })
+        #expect(Self.tableRows(moved.screen).contains { $0.contains("periodic-drop") && $0.contains("1006") })
 
         // Select the echo session and close it with 4000 "bye": the inspector shows that close.
         try terminal.press("/")
@@ -137,7 +142,7 @@ struct DashboardTerminalTests {
 
     @Test func ctrlCClosesGracefullyAndACrashStillRestoresTheTerminal() async throws {
         let lab = try await ScenarioLab.start(port: 0)
-        defer { Task { try? await lab.shutdown() } }
+        defer { lab.stop() }
         let terminal = try TmuxTerminal(width: 100, height: 30)
         defer { terminal.close() }
         let command = "\(WSMonProcess.binary) '\(lab.url("/feed?rate=5&size=16"))'"

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WSMonLab
+import WSMonTestSupport
 
 /// The five scenarios of ARCHITECTURE.md, checked from outside: the real `wsmon` binary in
 /// headless mode against the lab, read through its JSON Lines and exit status.
@@ -13,6 +14,7 @@ struct HeadlessLabTests {
     @Test("1. the last message precedes the close")
     func lastMessageBeforeClose() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let result = try await WSMonProcess.run([
             "--headless", "--no-reconnect", lab.url("/last-message-then-close?code=1000&reason=done"),
         ])
@@ -27,12 +29,12 @@ struct HeadlessLabTests {
         #expect(closed["initiator"] as? String == "remote")
         #expect(closed["clean"] as? Bool == true)
         #expect(result.status == 0)
-        try await lab.shutdown()
     }
 
     @Test("2. one Close frame sent, even when the server sends two")
     func oneCloseFrame() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let result = try await WSMonProcess.run(["--headless", "--frames", "--no-reconnect", lab.url("/double-close")])
         #expect(result.events("close_sent").count == 1)
         let outgoingCloses = result.events("frame").filter {
@@ -42,12 +44,12 @@ struct HeadlessLabTests {
         #expect(result.events("violation").contains { $0["violation"] as? String == "second_close_frame" })
         let record = try #require(await lab.recordsOnceClosed().first { $0.path.hasPrefix("/double-close") })
         #expect(record.closeCodesReceived.count == 1, "the lab received \(record.closeCodesReceived)")
-        try await lab.shutdown()
     }
 
     @Test("3. Close without FIN: torn down after the grace; ignored Close: torn down at the close timeout")
     func halfClosedIsBounded() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let halfClose = try await WSMonProcess.run([
             "--headless", "--no-reconnect", lab.url("/half-close?after=0.1"),
         ])
@@ -66,16 +68,15 @@ struct HeadlessLabTests {
         #expect(stuck["tcp_closed_by"] as? String == "local")
         #expect(stuck["clean"] as? Bool == false)
         #expect(ignored.status == 1)
-        let sent = try #require(ignored.events("close_sent").first)
-        let sentAt = try #require(Self.time(sent["time"]))
-        let closedAt = try #require(Self.time(stuck["time"]))
-        #expect(closedAt - sentAt >= 0.95, "torn down \(closedAt - sentAt) s after our Close")
-        try await lab.shutdown()
+        #expect(ignored.events("close_sent").count == 1)
+        // Closed at 2 s, then the 1 s close timeout: a run shorter than 3 s did not wait for it.
+        #expect(ignored.elapsed >= .milliseconds(2950), "the run took \(ignored.elapsed)")
     }
 
     @Test("4 and 5. reconnect after a server Close, with the reconnect message on the second connection")
     func reconnectAfterServerClose() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let path = "/server-close?code=1011&reason=pong%20timeout&after=0.3&tag=\(UUID().uuidString)"
         let result = try await WSMonProcess.run([
             "--headless", "--send-on-open", "subscribe", "--send-on-reconnect", "resubscribe", "--backoff-initial",
@@ -91,11 +92,11 @@ struct HeadlessLabTests {
         let records = await lab.recordsOnceClosed().filter { $0.path == path }.sorted { $0.id < $1.id }
         #expect(records.prefix(2).map(\.messagesReceived) == [["subscribe"], ["resubscribe"]])
         #expect(result.events("reconnect_scheduled").first?["delay_ms"] as? Double ?? 1e9 <= 50)
-        try await lab.shutdown()
     }
 
     @Test func rejectedHandshakeExitsWithTwoAndShowsTheStatus() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let result = try await WSMonProcess.run([
             "--headless", "--max-attempts", "1", lab.url("/reject?status=429&retry-after=7"),
         ])
@@ -104,14 +105,16 @@ struct HeadlessLabTests {
         #expect(failure["status"] as? Int == 429)
         #expect(failure["retry_after_s"] as? Int == 7)
         #expect(result.status == 2)
-        try await lab.shutdown()
     }
 
     @Test func anUnreachableServerNeverStopsTheOthers() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
         let result = try await WSMonProcess.run([
             "--headless", "--max-attempts", "2", "--backoff-initial", "0.05s", "--send-on-open", "still here",
-            "--close-after", "3s", "ws://127.0.0.1:9/", lab.url("/echo"),
+            "--close-after", "3s", refusing.url(), lab.url("/echo"),
         ])
         #expect(result.events("connect_failed").allSatisfy { $0["session"] as? Int == 1 })
         #expect(result.events("connect_failed").first?["error"] as? String == "connection_refused")
@@ -120,11 +123,11 @@ struct HeadlessLabTests {
         )
         #expect(result.events("stopped").count == 2)
         #expect(result.status == 1)
-        try await lab.shutdown()
     }
 
     @Test func recordWritesTheSameLinesAndDurationEndsTheRun() async throws {
         let lab = try await ScenarioLab.start()
+        defer { lab.stop() }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "wsmon-record-\(UUID().uuidString).jsonl"
         )
@@ -139,13 +142,5 @@ struct HeadlessLabTests {
         #expect(closes.count == 3)
         #expect(closes.allSatisfy { $0["code"] as? Int == 1001 && $0["clean"] as? Bool == true })
         #expect(result.status == 0)
-        try await lab.shutdown()
-    }
-
-    static func time(_ value: Any?) -> Double? {
-        guard let text = value as? String else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)?.timeIntervalSince1970
     }
 }

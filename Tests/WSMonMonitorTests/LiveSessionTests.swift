@@ -12,6 +12,7 @@ import WSMonMonitor
 struct LiveSessionTests {
     @Test func theWatchedSessionKeepsEchoedMessagesForItsFrames() async throws {
         let lab = try await ScenarioLab.start(port: 0)
+        defer { lab.stop() }
         let monitor = Monitor()
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         var options = SessionOptions(url: try WebSocketURL(parsing: lab.url("/echo")))
@@ -46,6 +47,5 @@ struct LiveSessionTests {
             #expect(frame.record.direction == direction, "linked to the frame that carried it")
             #expect(frame.record.opcode == .text)
         }
-        try await lab.shutdown()
     }
 }

@@ -259,6 +259,7 @@ struct IncrementalSnapshotTests {
         #expect(snapshot.sessions[1].rates10s.messagesIn == 0.1)
         snapshot = await monitor.collect(now: start + 20)
         #expect(snapshot.sessions.allSatisfy { $0.rates10s == Rates() }, "quiet sessions fall to zero")
-        #expect(snapshot.sessions[0].timeInState(at: Date().timeIntervalSince1970 + 5)[.connecting] >= 5)
+        let connecting = snapshot.sessions[0]
+        #expect(connecting.timeInState(at: connecting.stateSince + 5)[.connecting] >= 5)
     }
 }

@@ -38,7 +38,7 @@ public final class PeerProcess: @unchecked Sendable {
 
     private func launch(_ arguments: [String], timeout: Duration) throws {
         let output = Pipe()
-        FileManager.default.createFile(atPath: self.errorLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: self.errorLog.path, contents: nil)
         self.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         self.process.arguments = arguments
         self.process.standardOutput = output

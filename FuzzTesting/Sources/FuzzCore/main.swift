@@ -54,7 +54,10 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         if mode & 0x10 != 0 {
             var used = 0
             while used < piece.count {
-                let consumed = connection.receive(UnsafeRawBufferPointer(rebasing: piece[used...]), stoppingAfterMessage: true)
+                let consumed = connection.receive(
+                    UnsafeRawBufferPointer(rebasing: piece[used...]),
+                    stoppingAfterMessage: true
+                )
                 precondition(consumed > 0 || used == piece.count, "no progress")
                 used += max(consumed, 1)
                 checker.drain(&connection)

@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 import Synchronization
 import WSMonMonitor
 
@@ -40,7 +39,7 @@ public final class Dashboard: Sendable {
         do { terminal = try NcursesTerminal(environment: environment) } catch {
             throw StartError(description: error.description)
         }
-        self.monitor.startPublishing(every: .milliseconds(Int64(Self.refreshInterval * 1000)))
+        self.monitor.startPublishing(every: .seconds(Self.refreshInterval))
         // The first row is selected at start: it keeps the messages that arrive at open.
         self.monitor.watchFirstSession()
         let box = TerminalBox(terminal: terminal)

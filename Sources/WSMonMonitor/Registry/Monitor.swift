@@ -75,7 +75,8 @@ public final class Monitor: Sendable {
     /// Publishes a snapshot from every loop every `interval` (for a dashboard's refresh),
     /// loops of sessions registered later included; `latest()` then reads them without
     /// asking any loop.
-    public func startPublishing(every interval: TimeAmount) {
+    public func startPublishing(every interval: Duration) {
+        let interval = TimeAmount(interval)
         self.registry.withLock { registry in
             guard registry.publishInterval == nil else { return }
             registry.publishInterval = interval

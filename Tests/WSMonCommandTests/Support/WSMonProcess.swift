@@ -7,6 +7,8 @@ struct WSMonProcess {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// From launch to exit, on the monotonic clock.
+        var elapsed: Duration
 
         /// The JSON Lines of stdout, parsed.
         var events: [[String: Any]] {
@@ -46,24 +48,29 @@ struct WSMonProcess {
         let output = open(outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let errors = open(errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let input = open("/dev/null", O_RDONLY)
+        let launched = ContinuousClock.now
         let child: ChildProcess
         do {
             defer { for descriptor in [output, errors, input] { close(descriptor) } }
             child = try ChildProcess([self.binary] + arguments, stdin: input, stdout: output, stderr: errors)
         }
-        let deadline = ContinuousClock.now + timeout
-        while child.exitStatus == nil && ContinuousClock.now < deadline { usleep(10_000) }
+        Self.waitForExit(child, until: launched + timeout)
         if child.exitStatus == nil {
             // Timed out: ask it to stop first, so what it says about being stopped is kept.
             kill(child.pid, SIGTERM)
-            let grace = ContinuousClock.now + .seconds(2)
-            while child.exitStatus == nil && ContinuousClock.now < grace { usleep(10_000) }
+            Self.waitForExit(child, until: ContinuousClock.now + .seconds(2))
         }
         child.stop()
         return Result(
             status: child.exitStatus ?? -1,
             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+            elapsed: ContinuousClock.now - launched
         )
+    }
+
+    /// Polls until the process exits or `deadline` passes.
+    private static func waitForExit(_ child: ChildProcess, until deadline: ContinuousClock.Instant) {
+        while child.exitStatus == nil && ContinuousClock.now < deadline { usleep(10_000) }
     }
 }
