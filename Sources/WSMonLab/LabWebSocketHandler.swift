@@ -17,8 +17,8 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     private var timers: [Scheduled<Void>] = []
     private var floodRemaining = 0
     private var floodSent = 0
-    /// The ping flood's pre-encoded burst and the pings in it.
-    private var pingBurst: (ByteBuffer, Int)?
+    /// A flood's pre-encoded burst of frames, and one frame's size in it.
+    private var floodBurst: (ByteBuffer, Int)?
     private var rawWriter: RawWriter?
     private var burstScheduled = false
 
@@ -53,13 +53,12 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             context.flush()
             self.after(after) { $0.dropTCP() }
         case .flood(let size, let count):
-            self.floodRemaining = count ?? Int.max
-            self.flood(.binary, size: size)
+            self.startFlood(opcode: 0x2, size: size, count: count, context: context)
         case .pingFlood(let size):
             // Never reading: the client's pongs soon stay in its own buffers, which is what
             // a test wants to see bounded.
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-            self.startPingFlood(size: size, context: context)
+            self.startFlood(opcode: 0x9, size: size, count: nil, context: context)
         case .violation(let kind):
             if let frame = self.invalidFrame(kind) { context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil) }
         case .periodicDrop(let every, let jitter):
@@ -90,39 +89,36 @@ final class LabWebSocketHandler: ChannelInboundHandler {
         }
     }
 
-    /// Writes frames while TCP takes them; writability brings it back here.
-    private func flood(_ opcode: WebSocketOpcode, size: Int) {
-        guard let context = self.context else { return }
-        let payload = ByteBuffer(repeating: 0x2A, count: size)
-        while context.channel.isWritable && !self.sentClose && self.floodRemaining > 0 {
-            context.write(self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: opcode, data: payload)), promise: nil)
-            self.floodRemaining -= 1
-            self.floodSent += 1
-        }
-        context.flush()
-        let sent = self.floodSent
-        self.lab.update(self.id) { $0.framesSent = sent }
-    }
-
-    /// As fast as a raw socket: pre-encoded bursts of pings (64 KiB each) are written whole,
-    /// below the frame encoder, millions of pings a second.
-    private func startPingFlood(size: Int, context: ChannelHandlerContext) {
+    /// As fast as a raw socket: a burst of pre-encoded frames (64 KiB of them) is written
+    /// whole, below the frame encoder, while TCP takes it, so a flood costs the lab almost
+    /// nothing and the client, not the lab, is what a test measures. `count` nil: forever.
+    private func startFlood(opcode: UInt8, size: Int, count: Int?, context: ChannelHandlerContext) {
         let raw = RawWriter()
         try? context.pipeline.syncOperations.addHandler(raw, position: .first)
         self.rawWriter = raw
-        var burst = context.channel.allocator.buffer(capacity: 1 << 16)
-        let frame: [UInt8] = [0x89, UInt8(size)] + [UInt8](repeating: 0x2A, count: size)
-        while burst.readableBytes + frame.count <= 1 << 16 { burst.writeBytes(frame) }
-        self.pingBurst = (burst, burst.readableBytes / frame.count)
-        self.floodPings()
+        var frame: [UInt8] = [0x80 | opcode]
+        switch size {
+        case ..<126: frame.append(UInt8(size))
+        case ..<65536: frame += [126, UInt8(size >> 8), UInt8(size & 0xFF)]
+        default: frame += [127] + (0..<8).reversed().map { UInt8(truncatingIfNeeded: size >> ($0 * 8)) }
+        }
+        frame += [UInt8](repeating: 0x2A, count: size)
+        var burst = context.channel.allocator.buffer(capacity: max(frame.count, 1 << 16))
+        repeat { burst.writeBytes(frame) } while burst.readableBytes + frame.count <= 1 << 16
+        self.floodBurst = (burst, frame.count)
+        self.floodRemaining = count ?? Int.max
+        self.flood()
     }
 
-    private func floodPings() {
-        guard let context = self.context, let raw = self.rawWriter?.context, let (burst, pings) = self.pingBurst
+    private func flood() {
+        guard let context = self.context, let raw = self.rawWriter?.context, let (burst, frameSize) = self.floodBurst
         else { return }
-        while context.channel.isWritable {
-            raw.write(NIOAny(burst), promise: nil)
-            self.floodSent += pings
+        let framesPerBurst = burst.readableBytes / frameSize
+        while context.channel.isWritable && !self.sentClose && self.floodRemaining > 0 {
+            let frames = min(framesPerBurst, self.floodRemaining)
+            raw.write(NIOAny(burst.getSlice(at: burst.readerIndex, length: frames * frameSize)!), promise: nil)
+            self.floodRemaining -= frames
+            self.floodSent += frames
         }
         raw.flush()
         let sent = self.floodSent
@@ -138,11 +134,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             self.burstScheduled = true
             context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(50)) {
                 self.burstScheduled = false
-                switch self.behavior {
-                case .flood(let size, _): self.flood(.binary, size: size)
-                case .pingFlood: self.floodPings()
-                default: break
-                }
+                self.flood()
             }
         }
         context.fireChannelWritabilityChanged()

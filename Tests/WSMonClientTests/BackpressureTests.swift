@@ -32,7 +32,7 @@ struct BackpressureTests {
         #expect(self.texts(harness) == ["one"], "a later read waits behind the unparsed bytes")
         harness.recorder.onOutput = nil
         harness.handler.setReading(true)
-        harness.loop.advanceTime(by: WebSocketConnectionHandler.turnGap)
+        harness.loop.advanceTime(by: TurnQueue.gap)
         #expect(self.texts(harness) == ["one", "two", "three", "four"])
     }
 
@@ -44,7 +44,7 @@ struct BackpressureTests {
         #expect(self.texts(harness).isEmpty)
         #expect(harness.handler.state == .open)
         harness.handler.setReading(true)
-        harness.loop.advanceTime(by: WebSocketConnectionHandler.turnGap)
+        harness.loop.advanceTime(by: TurnQueue.gap)
         #expect(self.texts(harness) == ["last"])
         #expect(harness.handler.state != .open, "the Close and the FIN came after it")
     }
@@ -66,18 +66,18 @@ struct BackpressureTests {
         #expect(self.texts(harness).isEmpty, "the ping's pong filled the buffer: reading stopped")
         harness.channel.isWritable = true
         harness.channel.pipeline.fireChannelWritabilityChanged()
-        harness.loop.advanceTime(by: WebSocketConnectionHandler.turnGap)
+        harness.loop.advanceTime(by: TurnQueue.gap)
         #expect(self.texts(harness) == ["after the ping"])
     }
 
     @Test func aLongReadIsParsedInTurnsWithTheLoopFreeInBetween() throws {
-        // A budget of nothing: the turn is over at the first clock check, every 32 messages.
+        // A budget of nothing: the turn is over at the first clock check, every 8 messages.
         let harness = try Harness(turnBudget: .zero)
-        try harness.serverSends((0..<100).map { ServerFrame.text("\($0)") }.bytes)
-        #expect(self.texts(harness).count == 32, "one turn, then the loop is free")
-        harness.loop.advanceTime(by: WebSocketConnectionHandler.turnGap)
-        #expect(self.texts(harness).count == 64)
-        harness.loop.advanceTime(by: WebSocketConnectionHandler.turnGap * 2)
-        #expect(self.texts(harness) == (0..<100).map { "\($0)" }, "everything, in order")
+        try harness.serverSends((0..<20).map { ServerFrame.text("\($0)") }.bytes)
+        #expect(self.texts(harness).count == 8, "one turn, then the loop is free")
+        harness.loop.advanceTime(by: TurnQueue.gap)
+        #expect(self.texts(harness).count == 16, "the next round")
+        harness.loop.advanceTime(by: TurnQueue.gap)
+        #expect(self.texts(harness) == (0..<20).map { "\($0)" }, "everything, in order")
     }
 }

@@ -20,9 +20,9 @@ extension WebSocketConnectionHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    /// A connection that finds the loop idle between its turns doubles its turn (first
-    /// `timing.turnBudget`), up to this, so a flood alone keeps its throughput while with N
-    /// connections flooding one loop, any other waits about N × the budget.
+    /// A connection alone in its round doubles its turn (first `timing.turnBudget`), up to
+    /// this, so a flood alone keeps its throughput, while with N connections flooding one
+    /// loop any other waits about N × the budget.
     static var longestTurn: TimeAmount { .milliseconds(8) }
 
     private func updateReading() {
@@ -41,27 +41,22 @@ extension WebSocketConnectionHandler {
         ).whenComplete { _ in }
     }
 
-    /// Parses the rest later, in a task of its own (and, when resuming, with no consumer's
-    /// sink on the stack). The task is due a moment from now, not at once: NIO runs every
-    /// task that is due before it looks at I/O again, so a task that kept rescheduling
-    /// itself at once would starve the other connections' reads.
+    /// Parses the rest in a later turn (see `TurnQueue`), with the socket unread meanwhile,
+    /// and, when resuming, with no consumer's sink on the stack.
     func yieldTurn() {
         guard !self.backlogged, let context = self.runningContext else { return }
         self.backlogged = true
         self.updateAutoRead()
-        let yieldedAt = context.eventLoop.now
-        context.eventLoop.assumeIsolated().scheduleTask(in: Self.turnGap) {
-            // Back about on time: nobody else needed the loop, so take a longer turn.
-            let othersRan = context.eventLoop.now - yieldedAt > Self.turnGap + .microseconds(200)
-            self.turn = othersRan ? self.timing.turnBudget : min(self.turn * 2, Self.longestTurn)
-            self.backlogged = false
-            self.parseUnparsed(ignoringPause: false)
-            if !self.backlogged { self.updateAutoRead() }
-        }
+        TurnQueue.current.enqueue(self, on: context.eventLoop)
     }
 
-    /// How soon a connection that gave its turn away comes back, if the loop is idle.
-    static var turnGap: TimeAmount { .microseconds(50) }
+    /// This connection's next turn; `alone` in its round, it may be twice as long.
+    func takeTurn(alone: Bool) {
+        self.turn = alone ? min(self.turn * 2, Self.longestTurn) : self.timing.turnBudget
+        self.backlogged = false
+        self.parseUnparsed(ignoringPause: false)
+        if !self.backlogged { self.updateAutoRead() }
+    }
 
     /// Parses what a pause left unread (all of it when `ignoringPause`: the transport is
     /// ending and nothing received may be lost), then the FIN that came behind it. Stops
