@@ -88,8 +88,8 @@ struct TLSTests {
     @Test func noTLSErrorCarriesLibraryInternals() async throws {
         for certificate in ["expired", "self-signed", "wrong-name"] {
             let detail = try #require(try await self.failure(presenting: certificate)).description
-            for internal in [".cc", ".swift", "checkouts", "error:", "NIOSSL", "BoringSSL"] {
-                #expect(!detail.contains(internal), "\(certificate): \(detail)")
+            for libraryText in [".cc", ".swift", "checkouts", "error:", "NIOSSL", "BoringSSL"] {
+                #expect(!detail.contains(libraryText), "\(certificate): \(detail)")
             }
         }
     }

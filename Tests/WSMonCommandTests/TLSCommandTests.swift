@@ -14,7 +14,8 @@ struct TLSCommandTests {
         defer { server.stop() }
         let url = "wss://localhost:\(server.port)/"
         let verified = try await WSMonProcess.run([
-            "--headless", "--no-reconnect", "--duration", "0.5s", "--ca-file", TestCertificates.certificate("self-signed"),
+            "--headless", "--no-reconnect", "--duration", "0.5s", "--ca-file",
+            TestCertificates.certificate("self-signed"),
             url,
         ])
         #expect(verified.events("open").first?["tls"] as? String == "verified", "\(verified.stdout)")
@@ -81,7 +82,10 @@ struct TLSCommandTests {
         defer { server.stop() }
         let keyLog = TestCertificates.directory + "/command-keys-\(UUID().uuidString).log"
         let result = try await WSMonProcess.run(
-            ["--headless", "--no-reconnect", "--duration", "0.5s", "--ca-file", Self.ca, "wss://localhost:\(server.port)/"],
+            [
+                "--headless", "--no-reconnect", "--duration", "0.5s", "--ca-file", Self.ca,
+                "wss://localhost:\(server.port)/",
+            ],
             environment: ["SSLKEYLOGFILE": keyLog]
         )
         #expect(result.events("open").count == 1, "\(result.stdout)")

@@ -17,7 +17,10 @@ import WSMonCore
     }
 
     @Test func otherHeadersAndTheProtocolsOwnKeyAreShown() {
-        #expect(self.hidden.header(name: "Sec-WebSocket-Key", value: "dGhlIHNhbXBsZSBub25jZQ==") == "dGhlIHNhbXBsZSBub25jZQ==")
+        #expect(
+            self.hidden.header(name: "Sec-WebSocket-Key", value: "dGhlIHNhbXBsZSBub25jZQ==")
+                == "dGhlIHNhbXBsZSBub25jZQ=="
+        )
         #expect(self.hidden.header(name: "User-Agent", value: "wsmon") == "wsmon")
         #expect(self.hidden.header(name: "Keep-Alive", value: "timeout=5") == "timeout=5")
         // A URL in another header still loses its secrets.

@@ -63,7 +63,10 @@ enum Connector {
                                 let tls = try makeTLSHandlers()
                                 progress.phase = tls.isEmpty ? .upgrade : .tls
                                 for tlsHandler in tls {
-                                    try context.pipeline.syncOperations.addHandler(tlsHandler, position: .before(handler))
+                                    try context.pipeline.syncOperations.addHandler(
+                                        tlsHandler,
+                                        position: .before(handler)
+                                    )
                                 }
                                 handler.tunnelEstablished()
                             }

@@ -11,6 +11,10 @@ import Darwin
 /// A TLS option that cannot be used, named with its file and why.
 public struct TLSSetupError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// One TLS context per TLS configuration: building a context loads the trust store and the
