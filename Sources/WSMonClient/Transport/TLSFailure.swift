@@ -73,7 +73,11 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case let error as NIOSSLExtraError where error == .failedToValidateHostname:
             self = .nameMismatch(asked: host, names: peerCertificate.map(Self.names(in:)) ?? [])
         case let error as NIOSSLExtraError:
-            self = .other("the TLS setup was refused: \(Self.words(String(describing: error.baseError)))")
+            // "NIOSSLExtraError.kind: what happened": the kind in words, or what happened.
+            let text = String(describing: error).dropFirst("NIOSSLExtraError.".count)
+            let parts = text.split(separator: ":", maxSplits: 1)
+            let words = parts.count == 2 ? parts[1].drop { $0 == " " } : Substring(Self.words(String(text)))
+            self = .other("the TLS setup was refused: \(words)")
         case NIOSSLError.handshakeFailed(let error), NIOSSLError.shutdownFailed(let error):
             self = Self(error, peerCertificate: peerCertificate, now: now)
         case let error as BoringSSLError:
