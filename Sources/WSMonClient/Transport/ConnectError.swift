@@ -51,6 +51,9 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
         case .connectionRefused(let address): return "connection refused by \(address)"
         case .networkUnreachable(let address, let detail): return "cannot reach \(address): \(detail)"
         case .tcpConnectTimeout: return "TCP connect timed out"
+        case .tlsFailure(.closedAfterHandshake):
+            return "TLS failed: the server closed the connection after the TLS handshake, without an upgrade response "
+                + "(servers that require a client certificate do this: --cert and --key)"
         case .tlsFailure(let failure): return "TLS failed: \(failure)"
         case .proxyFailure(let detail): return "proxy failed: \(detail)"
         case .handshakeRejected(let rejection): return "handshake rejected: \(rejection)"

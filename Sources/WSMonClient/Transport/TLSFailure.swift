@@ -19,6 +19,10 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
     case nameMismatch(asked: String, names: [String])
     /// The server ended the handshake with a TLS alert (RFC 8446 §6), by its name.
     case alert(String)
+    /// TCP ended after the handshake with no TLS close_notify. Before the upgrade response
+    /// this is how a server refuses a missing client certificate when its alert is lost
+    /// (Python's asyncio drops it), so the connect error says so.
+    case closedAfterHandshake
     case other(String)
 
     /// A stable, machine-friendly name (`tls_reason` in JSON Lines).
@@ -30,6 +34,7 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case .untrustedIssuer: return "untrusted_issuer"
         case .nameMismatch: return "name_mismatch"
         case .alert: return "alert"
+        case .closedAfterHandshake: return "closed_after_handshake"
         case .other: return "other"
         }
     }
@@ -59,6 +64,8 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
                 hint = ""
             }
             return "the server ended TLS with the alert \(alert)\(hint)"
+        case .closedAfterHandshake:
+            return "the server closed TCP without ending TLS (no close_notify)"
         case .other(let words):
             return words
         }
@@ -83,7 +90,7 @@ public enum TLSFailure: Error, Hashable, Sendable, CustomStringConvertible {
         case let error as BoringSSLError:
             self = Self(error, peerCertificate: peerCertificate, now: now)
         case NIOSSLError.uncleanShutdown:
-            self = .other("the server closed TCP without ending TLS (no close_notify)")
+            self = .closedAfterHandshake
         case let error as NIOSSLError:
             self = .other("TLS failed (\(Self.words(String(describing: error))))")
         default:
