@@ -7,6 +7,8 @@ import WSMonCore
 //   (no arguments)              (a) 1,000,000 × 32-byte text and (b) 200 × 1 MiB binary, every client
 //   sessions [N] [SECONDS]      (c) N sessions (default 10,000) held open, 1 message/s each
 //   serve-ticker                child process for (c): prints READY <port>
+//   connections [open|storm|echo|all] [CLIENT]   (d) open 10,000 at once, (e) reconnect storm, (f) echo
+//   serve-connections MODE      child process for (d)–(f): hold|storm|echo, prints READY <port>
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 struct Workload: Sendable {
@@ -148,6 +150,20 @@ case "serve-ticker":
     let (_, port) = try await BenchServer.start(group: group, mode: .ticker(every: .seconds(1), message: message))
     FileHandle.standardOutput.write(Data("READY \(port)\n".utf8))
     _ = readLine()
+case "serve-connections":
+    Scale.raiseFileLimit()
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let modes: [String: BenchServer.Mode] = [
+        "hold": .hold(dropAfter: nil), "storm": .hold(dropAfter: .seconds(2)), "echo": .echo,
+    ]
+    let (_, port) = try await BenchServer.start(group: group, mode: modes[arguments.count > 1 ? arguments[1] : "hold"]!)
+    FileHandle.standardOutput.write(Data("READY \(port)\n".utf8))
+    _ = readLine()
+case "connections":
+    try await ConnectionWorkloads.run(
+        only: arguments.count > 1 ? arguments[1] : nil,
+        client: arguments.count > 2 ? arguments[2] : nil
+    )
 case "sessions":
     let count = arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000
     let duration = arguments.count > 2 ? Int(arguments[2]) ?? 30 : 30
