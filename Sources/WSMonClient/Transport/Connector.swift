@@ -15,10 +15,11 @@ enum Connector {
     static func connect(
         options: SessionOptions,
         makeHandler: @escaping @Sendable (_ waitsForTunnel: Bool) -> WebSocketConnectionHandler,
+        onResolved: @escaping @Sendable (NIODeadline) -> Void,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<(any Channel, WebSocketConnectionHandler)> {
         let url = options.url
-        let proxy = options.proxy ?? (options.useProxyEnvironment ? ProxyEnvironment.proxy(for: url) : nil)
+        let proxy = Self.proxy(for: options)
         let tlsContext: NIOSSLContext?
         do {
             tlsContext = url.isSecure ? try TLSContextCache.shared.context(for: options.tls) : nil
@@ -66,21 +67,41 @@ enum Connector {
                     try operations.addHandler(handler)
                 }
             }
-        let target = proxy.map { ($0.host, $0.port) } ?? (url.host, url.port)
+        let target = Self.connectTarget(options)
         let connected: EventLoopFuture<any Channel>
-        if let address = try? SocketAddress(ipAddress: target.0, port: target.1) {
+        if let address = try? SocketAddress(ipAddress: target.host, port: target.port) {
             connected = bootstrap.connect(to: address)
         } else {
-            connected = bootstrap.connect(host: target.0, port: target.1)
+            connected =
+                bootstrap
+                .resolver(TimedResolver(on: eventLoop, onResolved: onResolved))
+                .connect(host: target.host, port: target.port)
         }
         return connected.flatMapErrorThrowing { error in
-            if proxy != nil, case .connectionRefused = ConnectError(classifying: error, host: target.0) {
-                throw ConnectError.proxyFailure(detail: "proxy \(target.0):\(target.1) refused the connection")
+            if proxy != nil, case .connectionRefused = ConnectError(classifying: error, host: target.host) {
+                throw ConnectError.proxyFailure(detail: "proxy \(target.host):\(target.port) refused the connection")
             }
-            throw ConnectError(classifying: error, host: target.0)
+            throw ConnectError(classifying: error, host: target.host)
         }.flatMapThrowing { channel in
             (channel, try channel.pipeline.syncOperations.handler(type: WebSocketConnectionHandler.self))
         }
+    }
+}
+
+extension Connector {
+    private static func proxy(for options: SessionOptions) -> ProxyOptions? {
+        options.proxy ?? (options.useProxyEnvironment ? ProxyEnvironment.proxy(for: options.url) : nil)
+    }
+
+    /// Where the TCP connection goes: the proxy, if there is one, else the server.
+    static func connectTarget(_ options: SessionOptions) -> (host: String, port: Int) {
+        Self.proxy(for: options).map { ($0.host, $0.port) } ?? (options.url.host, options.url.port)
+    }
+
+    /// Whether connecting starts with a DNS lookup (the target is a name, not an address).
+    static func resolvesName(_ options: SessionOptions) -> Bool {
+        let target = Self.connectTarget(options)
+        return (try? SocketAddress(ipAddress: target.host, port: target.port)) == nil
     }
 }
 
