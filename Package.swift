@@ -213,9 +213,10 @@ let package = Package(
         .testTarget(
             name: "WSMonCommandTests",
             dependencies: [
-                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonMonitor", "WSMonTOML",
+                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonMetrics", "WSMonMonitor", "WSMonTOML",
                 "WSMonTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Fixtures"],

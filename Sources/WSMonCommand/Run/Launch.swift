@@ -30,7 +30,11 @@ enum Launch {
         var metricsServer: MetricsServer?
         if let address = flags.metrics, let exporter = runner.metrics {
             do throws(MetricsServer.ListenFailed) {
-                metricsServer = try await MetricsServer.start(at: address, exporter: exporter, group: group)
+                let server = try await MetricsServer.start(at: address, exporter: exporter, group: group)
+                // The port chosen for :0 is known only now; scripts read it here.
+                let bound = MetricsAddress(host: address.host, port: server.port)
+                FileHandle.standardError.write(Data("wsmon: metrics at http://\(bound)/metrics\n".utf8))
+                metricsServer = server
             } catch {
                 try? await group.shutdownGracefully()
                 return self.usageFailure(error.description)

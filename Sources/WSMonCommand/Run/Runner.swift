@@ -71,7 +71,8 @@ final class Runner: Sendable {
                 var options = spec.options
                 if spec.count > 1 { options.name += " #\(copy)" }
                 // Copies share their target: the series stay one per name, not per copy.
-                created.append(self.makeSession(id: id, options: options, target: spec.options.name))
+                let target = MetricsTarget.label(name: spec.options.name, url: spec.options.url)
+                created.append(self.makeSession(id: id, options: options, target: target))
             }
         }
         self.longestCloseTimeout.withLock { longest in
