@@ -29,13 +29,8 @@ public final class MetricsExporter: Sendable {
     /// on that loop, as `Session` does).
     public func sink(forTarget target: String, on eventLoop: any EventLoop) -> @Sendable (SessionEvent) -> Void {
         let tally = self.state.withLock { state in
-            let series =
-                state.series[target]
-                ?? {
-                    let made = TargetSeries(target: target, registry: self.registry)
-                    state.series[target] = made
-                    return made
-                }()
+            let series = state.series[target] ?? TargetSeries(target: target, registry: self.registry)
+            state.series[target] = series
             let key = ObjectIdentifier(eventLoop)
             if state.tallies[key] == nil { state.tallies[key] = (eventLoop, [:]) }
             if let tally = state.tallies[key]?.tallies[target] { return tally }
