@@ -1,38 +1,38 @@
 import Prometheus
 
-/// The metric families, named once: `wsmon_` prefix, base units, `_total` for counters.
+/// The metric families, named once (computed: the library's descriptor is not Sendable): `wsmon_` prefix, base units, `_total` for counters.
 enum MetricNames {
-    static let buildInfo = name("build_info", "", "The wsmon version; always 1.")
-    static let sessions = name("sessions", "", "Sessions by state.")
-    static let staleSessions = name(
+    static var buildInfo: MetricNameDescriptor { name("build_info", "", "The wsmon version; always 1.") }
+    static var sessions: MetricNameDescriptor { name("sessions", "", "Sessions by state.") }
+    static var staleSessions: MetricNameDescriptor { name(
         "stale_sessions",
         "",
         "Open sessions that received no message within --stale-after."
-    )
-    static let connectAttempts = name(
+    ) }
+    static var connectAttempts: MetricNameDescriptor { name(
         "connect_attempts",
         "total",
         "Connection attempts by result: opened, or why it failed."
-    )
-    static let opens = name("opens", "total", "Opens: the first of a session, or a reconnect.")
-    static let closes = name("closes", "total", "Connections that ended, by initiator, close code and cleanliness.")
-    static let messages = name("messages", "total", "Whole messages, by direction and opcode.")
-    static let payloadBytes = name("payload_bytes", "total", "Message payload bytes, by direction.")
-    static let peerViolations = name("peer_violations", "total", "Protocol violations by the server.")
-    static let pongTimeouts = name("pong_timeouts", "total", "Connections failed because a ping went unanswered.")
-    static let handshakeDuration = name(
+    ) }
+    static var opens: MetricNameDescriptor { name("opens", "total", "Opens: the first of a session, or a reconnect.") }
+    static var closes: MetricNameDescriptor { name("closes", "total", "Connections that ended, by initiator, close code and cleanliness.") }
+    static var messages: MetricNameDescriptor { name("messages", "total", "Whole messages, by direction and opcode.") }
+    static var payloadBytes: MetricNameDescriptor { name("payload_bytes", "total", "Message payload bytes, by direction.") }
+    static var peerViolations: MetricNameDescriptor { name("peer_violations", "total", "Protocol violations by the server.") }
+    static var pongTimeouts: MetricNameDescriptor { name("pong_timeouts", "total", "Connections failed because a ping went unanswered.") }
+    static var handshakeDuration: MetricNameDescriptor { name(
         "handshake_duration",
         "seconds",
         "Phases of the attempts that opened: dns, tcp, tls, upgrade."
-    )
-    static let pingRTT = name("ping_rtt", "seconds", "Round trip from ping to pong.")
-    static let connectionDuration = name("connection_duration", "seconds", "How long connections stayed open.")
-    static let reconnectDelay = name("reconnect_delay", "seconds", "Backoff delays before reconnect attempts.")
-    static let lastMessageTimestamp = name(
+    ) }
+    static var pingRTT: MetricNameDescriptor { name("ping_rtt", "seconds", "Round trip from ping to pong.") }
+    static var connectionDuration: MetricNameDescriptor { name("connection_duration", "seconds", "How long connections stayed open.") }
+    static var reconnectDelay: MetricNameDescriptor { name("reconnect_delay", "seconds", "Backoff delays before reconnect attempts.") }
+    static var lastMessageTimestamp: MetricNameDescriptor { name(
         "last_message_timestamp",
         "seconds",
         "When the newest message of the target's sessions arrived (Unix time)."
-    )
+    ) }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "wsmon", metricName: metric, unitName: unit, helpText: help)

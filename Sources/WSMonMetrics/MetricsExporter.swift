@@ -22,7 +22,7 @@ public final class MetricsExporter: Sendable {
     }
 
     public init(version: String) {
-        self.registry.makeGauge(descriptor: MetricNames.buildInfo, labels: [("version", version)]).set(1)
+        self.registry.makeGauge(descriptor: MetricNames.buildInfo, labels: [("version", version)]).set(to: 1)
     }
 
     /// A sink for the events of one session of `target` that runs on `eventLoop` (call it

@@ -95,7 +95,7 @@ struct ExporterTests {
             var summary = CloseSummary(
                 initiator: .remote,
                 received: CloseFrame(code: code, reason: ""),
-                transportClosedBy: .remote
+                transportClosedBy: .peer
             )
             if index == 1 { summary.failure = .local(code: .internalError, reason: CloseSummary.pongTimeoutReason) }
             return [.opened(Self.response, isReconnect: index > 0), .closed(summary, transportError: nil)]

@@ -1,6 +1,6 @@
 import FoundationEssentials
 import NIOCore
-import NIOSSL
+import NIOTLS
 import WSMonCore
 
 /// Drives one `ClientConnection` over a NIO channel. Every callback is "feed the core, then

@@ -188,7 +188,15 @@ struct EventLine {
     /// `handshake_ms`, their sum.
     private static func add(_ phases: HandshakePhases, to json: inout JSONObject) {
         guard !phases.entries.isEmpty else { return }
-        for entry in phases.entries { json.add("\(entry.phase.rawValue)_ms", entry.duration.milliseconds) }
+        for entry in phases.entries {
+            let milliseconds = entry.duration.milliseconds
+            switch entry.phase {
+            case .dns: json.add("dns_ms", milliseconds)
+            case .tcp: json.add("tcp_ms", milliseconds)
+            case .tls: json.add("tls_ms", milliseconds)
+            case .upgrade: json.add("upgrade_ms", milliseconds)
+            }
+        }
         json.add("handshake_ms", phases.total.milliseconds)
     }
 

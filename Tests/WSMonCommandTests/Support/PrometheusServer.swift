@@ -18,9 +18,9 @@ final class PrometheusServer: @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let logPath = self.directory.appendingPathComponent("log").path
         self.port = try HTTPGet.freePort()
-        let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let logFile = open(logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let input = open("/dev/null", O_RDONLY)
-        defer { for descriptor in [log, input] { close(descriptor) } }
+        defer { for descriptor in [logFile, input] { close(descriptor) } }
         self.child = try ChildProcess(
             [
                 "prometheus", "--config.file=\(configPath)",
@@ -28,8 +28,8 @@ final class PrometheusServer: @unchecked Sendable {
                 "--web.listen-address=127.0.0.1:\(self.port)", "--log.level=warn",
             ],
             stdin: input,
-            stdout: log,
-            stderr: log
+            stdout: logFile,
+            stderr: logFile
         )
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -37,9 +37,9 @@ final class PrometheusServer: @unchecked Sendable {
             guard self.child.exitStatus == nil else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let log = self.log
+        let said = self.log
         self.stop()
-        throw HTTPGet.Failure(description: "prometheus did not get ready: \(log)")
+        throw HTTPGet.Failure(description: "prometheus did not get ready: \(said)")
     }
 
     /// `GET path` of the HTTP API, its JSON `data`.

@@ -38,7 +38,7 @@ enum ScrapeFixture {
                     .stale(silentFor: .seconds(30), pings: .answered), .fresh(silentFor: .seconds(31)),
                     .connection(.violation(.secondCloseFrame)),
                     .closed(
-                        CloseSummary(initiator: .remote, received: CloseFrame(code: code, reason: ""), transportClosedBy: .remote),
+                        CloseSummary(initiator: .remote, received: CloseFrame(code: code, reason: ""), transportClosedBy: .peer),
                         transportError: nil
                     ),
                     .opened(response, isReconnect: true, phases: phases),
