@@ -297,7 +297,9 @@ public final class Session: @unchecked Sendable {
         case .opened(let response):
             self.link?.response = response
             self.link?.openedAt = time
-            self.link?.phases = self.attemptPhases(until: self.eventLoop.now)
+            // Computed first: `self.link?.phases = …` would hold `link` while reading it.
+            let phases = self.attemptPhases(until: self.eventLoop.now)
+            self.link?.phases = phases
             self.link?.reportedConnectionState = .open
             self.apply(self.machine.opened(at: self.eventLoop.now.uptime), at: time)
         case .handshakeRejected(let rejection):
