@@ -45,11 +45,11 @@ struct StaleWatch: Sendable {
         return .becameStale(silentFor: now - self.lastData, pings: self.pings(pingUnanswered: pingUnanswered))
     }
 
-    /// What the keepalive says about the silence so far.
+    /// What the keepalive says about the silence so far: a pong during it wins over a ping
+    /// still in flight (one may have left a moment ago).
     func pings(pingUnanswered: Bool) -> PingEvidence {
-        if pingUnanswered { return .unanswered }
         if let pong = self.lastPong, pong > self.lastData { return .answered }
-        return .none
+        return pingUnanswered ? .unanswered : .none
     }
 }
 
@@ -57,7 +57,8 @@ struct StaleWatch: Sendable {
 public enum PingEvidence: String, Hashable, Sendable {
     /// Pongs came back while it was silent: a quiet feed, the connection is alive.
     case answered
-    /// A ping is waiting for its pong: likely half-open (the pong timeout will tell).
+    /// No pong during the silence and a ping waits for one: likely half-open (the pong
+    /// timeout will tell).
     case unanswered
     /// No ping was answered or outstanding while silent (keepalive off or not due yet).
     case none
