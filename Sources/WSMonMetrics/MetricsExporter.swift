@@ -68,7 +68,8 @@ public final class MetricsExporter: Sendable {
 
     /// Sets the gauges to `reading` and adds to the counters what it has more than
     /// `before`; returns what the counters now hold.
-    private func export(_ reading: TargetReading, since before: TargetReading, of series: TargetSeries) -> TargetReading {
+    private func export(_ reading: TargetReading, since before: TargetReading, of series: TargetSeries) -> TargetReading
+    {
         let target = ("target", series.target)
         for state in SessionState.allCases {
             self.registry.makeGauge(

@@ -124,7 +124,10 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
         context.write(self.wrapOutboundOut(.head(head)), promise: nil)
         if request.method != .HEAD {
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.write(
+                self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
+                promise: nil
+            )
         }
         let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
         if !keepAlive {

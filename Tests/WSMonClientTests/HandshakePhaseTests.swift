@@ -20,7 +20,9 @@ struct HandshakePhaseTests {
         marks.secured = Self.at(17)
         let phases = marks.phases(until: Self.at(20))
         #expect(phases.entries.map(\.phase) == [.dns, .tcp, .tls, .upgrade])
-        #expect(phases.entries.map(\.duration) == [.milliseconds(3), .milliseconds(2), .milliseconds(12), .milliseconds(3)])
+        #expect(
+            phases.entries.map(\.duration) == [.milliseconds(3), .milliseconds(2), .milliseconds(12), .milliseconds(3)]
+        )
         #expect(phases.total == .milliseconds(20))
     }
 
@@ -65,7 +67,9 @@ struct HandshakePhaseTests {
                 if case .opened = event.kind { session.close() }
             }
         }
-        let events = try await recorder.wait { events in events.filter { if case .stopped = $0.kind { true } else { false } }.count == 2 }
+        let events = try await recorder.wait { events in
+            events.filter { if case .stopped = $0.kind { true } else { false } }.count == 2
+        }
         for (id, expected) in [(1, [HandshakePhase.tcp, .upgrade]), (2, [.dns, .tcp, .upgrade])] {
             let mine = events.filter { $0.session == id }
             let connecting = try #require(mine.first { if case .connecting = $0.kind { true } else { false } })

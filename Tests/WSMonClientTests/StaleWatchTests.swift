@@ -15,21 +15,30 @@ struct StaleWatchTests {
         #expect(watch.dataReceived(at: .seconds(104)) == false)
         #expect(watch.check(at: .seconds(105), pingUnanswered: false) == .notYet, "data moved the deadline")
         #expect(watch.deadline == .seconds(109))
-        #expect(watch.check(at: .seconds(109), pingUnanswered: false) == .becameStale(silentFor: .seconds(5), pings: .none))
+        #expect(
+            watch.check(at: .seconds(109), pingUnanswered: false) == .becameStale(silentFor: .seconds(5), pings: .none)
+        )
         #expect(watch.check(at: .seconds(200), pingUnanswered: false) == .notYet, "reported once per silence")
         #expect(watch.dataReceived(at: .seconds(201)) == true, "fresh again")
         #expect(watch.dataReceived(at: .seconds(202)) == false)
-        #expect(watch.check(at: .seconds(207), pingUnanswered: false) == .becameStale(silentFor: .seconds(5), pings: .none))
+        #expect(
+            watch.check(at: .seconds(207), pingUnanswered: false) == .becameStale(silentFor: .seconds(5), pings: .none)
+        )
     }
 
     @Test func answeredPingsMeanAQuietFeedUnansweredOnesAHalfOpenOne() {
         var quiet = StaleWatch(limit: .seconds(5), openedAt: .zero)
         quiet.pongReceived(at: .seconds(3))
         // A ping that left a moment ago does not outweigh the pongs that came.
-        #expect(quiet.check(at: .seconds(5), pingUnanswered: true) == .becameStale(silentFor: .seconds(5), pings: .answered))
+        #expect(
+            quiet.check(at: .seconds(5), pingUnanswered: true) == .becameStale(silentFor: .seconds(5), pings: .answered)
+        )
 
         var halfOpen = StaleWatch(limit: .seconds(5), openedAt: .zero)
-        #expect(halfOpen.check(at: .seconds(6), pingUnanswered: true) == .becameStale(silentFor: .seconds(6), pings: .unanswered))
+        #expect(
+            halfOpen.check(at: .seconds(6), pingUnanswered: true)
+                == .becameStale(silentFor: .seconds(6), pings: .unanswered)
+        )
 
         // A pong from before the last data says nothing about the silence after it.
         var old = StaleWatch(limit: .seconds(5), openedAt: .zero)

@@ -49,6 +49,7 @@ struct MetricsCommandTests {
         let body = try await Self.scrape(port: port) {
             $0.contains("wsmon_sessions{target=\"\(target)\",state=\"open\"} 3.0")
                 && $0.contains("wsmon_ping_rtt_seconds_count{target=\"\(target)\"}")
+                && $0.contains("wsmon_last_message_timestamp_seconds{")
         }
         #expect(!body.contains("s3cret"))
         #expect(!body.contains("#1"), "copies are not labels")

@@ -35,7 +35,8 @@ struct PrometheusTests {
 
     static func closes(_ lines: [[String: Any]], of path: String) -> [Int: Int] {
         var counts: [Int: Int] = [:]
-        for line in lines where line["event"] as? String == "closed" && (line["name"] as? String)?.contains(path) == true {
+        for line in lines
+        where line["event"] as? String == "closed" && (line["name"] as? String)?.contains(path) == true {
             counts[line["code"] as? Int ?? 0, default: 0] += 1
         }
         return counts
@@ -56,7 +57,9 @@ struct PrometheusTests {
             ]
         )
         defer { agentA.stop() }
-        let (agentB, portB) = try await MetricsCommandTests.start(common + [lab.url("/reject?status=403"), lab.url("/silent")])
+        let (agentB, portB) = try await MetricsCommandTests.start(
+            common + [lab.url("/reject?status=403"), lab.url("/silent")]
+        )
         defer { agentB.stop() }
         let prometheus = try await PrometheusServer(
             config: """
@@ -74,7 +77,8 @@ struct PrometheusTests {
         defer { prometheus.stop() }
 
         try await prometheus.wait("both agents up") {
-            let targets = (try prometheus.api("/api/v1/targets") as? [String: Any])?["activeTargets"] as? [[String: Any]]
+            let targets =
+                (try prometheus.api("/api/v1/targets") as? [String: Any])?["activeTargets"] as? [[String: Any]]
             return targets?.count == 2 && targets?.allSatisfy { $0["health"] as? String == "up" } == true
         }
 
@@ -110,10 +114,14 @@ struct PrometheusTests {
 
         try await prometheus.wait("the stale alert for the silent endpoint") {
             let alerts = (try prometheus.api("/api/v1/alerts") as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
-            let firing = alerts.filter { $0["state"] as? String == "firing" }.compactMap { $0["labels"] as? [String: String] }
+            let firing = alerts.filter { $0["state"] as? String == "firing" }.compactMap {
+                $0["labels"] as? [String: String]
+            }
             let stale = firing.filter { $0["alertname"] == "WebSocketFeedStale" }.compactMap { $0["target"] }
             return stale.count == 1 && stale[0].hasSuffix("/silent")
-                && firing.contains { $0["alertname"] == "WebSocketHandshakeRejected" && $0["target"]?.hasSuffix("/reject") == true }
+                && firing.contains {
+                    $0["alertname"] == "WebSocketHandshakeRejected" && $0["target"]?.hasSuffix("/reject") == true
+                }
         }
         _ = lastSeen
     }

@@ -29,7 +29,14 @@ struct ExporterTests {
         try await loop.submit {
             for (index, sink) in sinks.enumerated() {
                 for kind in events(index) {
-                    sink(SessionEvent(time: Date(timeIntervalSince1970: 1000), session: index + 1, connection: 1, kind: kind))
+                    sink(
+                        SessionEvent(
+                            time: Date(timeIntervalSince1970: 1000),
+                            session: index + 1,
+                            connection: 1,
+                            kind: kind
+                        )
+                    )
                 }
             }
         }.get()
@@ -37,7 +44,9 @@ struct ExporterTests {
 
     static func lines(_ exporter: MetricsExporter, _ family: String) async -> [String] {
         let text = String(decoding: await exporter.scrape(), as: UTF8.self)
-        return text.split(separator: "\n").map(String.init).filter { $0.hasPrefix(family + "{") || $0.hasPrefix(family + " ") }
+        return text.split(separator: "\n").map(String.init).filter {
+            $0.hasPrefix(family + "{") || $0.hasPrefix(family + " ")
+        }
     }
 
     @Test func tenThousandSessionsOfOneTargetGiveOneSeriesPerState() async throws {
@@ -58,9 +67,11 @@ struct ExporterTests {
         let messages = await Self.lines(exporter, "wsmon_messages_total")
         #expect(messages.count == 4)
         #expect(messages.contains("wsmon_messages_total{target=\"feed\",direction=\"in\",opcode=\"text\"} 10000"))
-        #expect(await Self.lines(exporter, "wsmon_opens_total").contains {
-            $0 == "wsmon_opens_total{target=\"feed\",kind=\"first\"} 10000"
-        })
+        #expect(
+            await Self.lines(exporter, "wsmon_opens_total").contains {
+                $0 == "wsmon_opens_total{target=\"feed\",kind=\"first\"} 10000"
+            }
+        )
         // Every family together stays a few dozen series for one target, whatever the count.
         let text = String(decoding: await exporter.scrape(), as: UTF8.self)
         let series = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
@@ -73,17 +84,23 @@ struct ExporterTests {
         try await Self.feed(exporter, target: "a", sessions: 2, on: loop) { _ in
             [.connection(.binary([1, 2, 3])), .messageSent(.text("hi"))]
         }
-        #expect(await Self.lines(exporter, "wsmon_payload_bytes_total").sorted() == [
-            "wsmon_payload_bytes_total{target=\"a\",direction=\"in\"} 6",
-            "wsmon_payload_bytes_total{target=\"a\",direction=\"out\"} 4",
-        ])
+        #expect(
+            await Self.lines(exporter, "wsmon_payload_bytes_total").sorted() == [
+                "wsmon_payload_bytes_total{target=\"a\",direction=\"in\"} 6",
+                "wsmon_payload_bytes_total{target=\"a\",direction=\"out\"} 4",
+            ]
+        )
         try await Self.feed(exporter, target: "a", sessions: 1, on: loop) { _ in [.connection(.binary([9]))] }
-        #expect(await Self.lines(exporter, "wsmon_payload_bytes_total").contains {
-            $0 == "wsmon_payload_bytes_total{target=\"a\",direction=\"in\"} 7"
-        })
-        #expect(await Self.lines(exporter, "wsmon_last_message_timestamp_seconds") == [
-            "wsmon_last_message_timestamp_seconds{target=\"a\"} 1000.0"
-        ])
+        #expect(
+            await Self.lines(exporter, "wsmon_payload_bytes_total").contains {
+                $0 == "wsmon_payload_bytes_total{target=\"a\",direction=\"in\"} 7"
+            }
+        )
+        #expect(
+            await Self.lines(exporter, "wsmon_last_message_timestamp_seconds") == [
+                "wsmon_last_message_timestamp_seconds{target=\"a\"} 1000.0"
+            ]
+        )
     }
 
     @Test func closesAreLabelledByClassAndPongTimeoutsCounted() async throws {
@@ -104,11 +121,15 @@ struct ExporterTests {
         let labels = Set(closes.compactMap { $0.split(separator: "code=\"").last?.split(separator: "\"").first })
         #expect(labels == ["1000", "1006", "1005", "4xxx", "3xxx", "other"], "\(closes)")
         #expect(closes.contains { $0.contains("code=\"4xxx\"") && $0.hasSuffix(" 2") })
-        #expect(await Self.lines(exporter, "wsmon_pong_timeouts_total") == ["wsmon_pong_timeouts_total{target=\"t\"} 1"])
-        #expect(await Self.lines(exporter, "wsmon_opens_total").sorted() == [
-            "wsmon_opens_total{target=\"t\",kind=\"first\"} 1",
-            "wsmon_opens_total{target=\"t\",kind=\"reconnect\"} 6",
-        ])
+        #expect(
+            await Self.lines(exporter, "wsmon_pong_timeouts_total") == ["wsmon_pong_timeouts_total{target=\"t\"} 1"]
+        )
+        #expect(
+            await Self.lines(exporter, "wsmon_opens_total").sorted() == [
+                "wsmon_opens_total{target=\"t\",kind=\"first\"} 1",
+                "wsmon_opens_total{target=\"t\",kind=\"reconnect\"} 6",
+            ]
+        )
     }
 
     @Test func staleSessionsCountUntilFreshOrNoLongerOpen() async throws {
@@ -134,8 +155,12 @@ struct ExporterTests {
         #expect(counts.contains("wsmon_handshake_duration_seconds_count{target=\"h\",phase=\"tcp\"} 1"), "\(counts)")
         #expect(counts.contains("wsmon_handshake_duration_seconds_count{target=\"h\",phase=\"dns\"} 0"), "\(counts)")
         let buckets = await Self.lines(exporter, "wsmon_handshake_duration_seconds_bucket")
-        #expect(buckets.contains("wsmon_handshake_duration_seconds_bucket{target=\"h\",phase=\"upgrade\",le=\"0.025\"} 0"))
-        #expect(buckets.contains("wsmon_handshake_duration_seconds_bucket{target=\"h\",phase=\"upgrade\",le=\"0.05\"} 1"))
+        #expect(
+            buckets.contains("wsmon_handshake_duration_seconds_bucket{target=\"h\",phase=\"upgrade\",le=\"0.025\"} 0")
+        )
+        #expect(
+            buckets.contains("wsmon_handshake_duration_seconds_bucket{target=\"h\",phase=\"upgrade\",le=\"0.05\"} 1")
+        )
     }
 
     @Test func closeCodeLabelsAreBounded() {

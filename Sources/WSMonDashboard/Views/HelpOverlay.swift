@@ -94,7 +94,10 @@ enum HelpOverlay {
         }
         for pings in [PingEvidence.answered, .unanswered, .none] {
             lines.append([
-                Span((StateLabel.staleSymbol + " " + StateLabel.staleName(pings)).padding(to: self.keyColumn), .stateStale),
+                Span(
+                    (StateLabel.staleSymbol + " " + StateLabel.staleName(pings)).padding(to: self.keyColumn),
+                    .stateStale
+                ),
                 Span(StateLabel.staleMeaning(pings), .dim),
             ])
         }

@@ -12,7 +12,9 @@ final class PrometheusServer: @unchecked Sendable {
 
     /// Starts Prometheus with `config` (a prometheus.yml text) and waits until it is ready.
     init(config: String) async throws {
-        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-prom-\(UUID().uuidString)")
+        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wsmon-prom-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         let configPath = self.directory.appendingPathComponent("prometheus.yml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -86,8 +88,12 @@ final class PrometheusServer: @unchecked Sendable {
 
 /// promtool, from the same package: its verdict and what it said.
 enum Promtool {
-    static func run(_ arguments: [String], stdinFile: String = "/dev/null") async throws -> (status: Int32, output: String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("promtool-\(UUID().uuidString)").path
+    static func run(
+        _ arguments: [String],
+        stdinFile: String = "/dev/null"
+    ) async throws -> (status: Int32, output: String) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("promtool-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let input = open(stdinFile, O_RDONLY)

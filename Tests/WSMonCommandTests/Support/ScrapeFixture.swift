@@ -12,7 +12,12 @@ enum ScrapeFixture {
     static func tenThousandSessions() async throws -> String {
         let exporter = MetricsExporter(version: "0.1.0")
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let response = HandshakeResponse(statusCode: 101, reasonPhrase: "Switching Protocols", headers: HTTPHeaders(), subprotocol: nil)
+        let response = HandshakeResponse(
+            statusCode: 101,
+            reasonPhrase: "Switching Protocols",
+            headers: HTTPHeaders(),
+            subprotocol: nil
+        )
         let rejection = HandshakeRejection(
             statusCode: 403,
             reasonPhrase: "Forbidden",
@@ -38,12 +43,20 @@ enum ScrapeFixture {
                     .stale(silentFor: .seconds(30), pings: .answered), .fresh(silentFor: .seconds(31)),
                     .connection(.violation(.secondCloseFrame)),
                     .closed(
-                        CloseSummary(initiator: .remote, received: CloseFrame(code: code, reason: ""), transportClosedBy: .peer),
+                        CloseSummary(
+                            initiator: .remote,
+                            received: CloseFrame(code: code, reason: ""),
+                            transportClosedBy: .peer
+                        ),
                         transportError: nil
                     ),
                     .opened(response, isReconnect: true, phases: phases),
                 ]
-                if index % 10 == 7 { kinds.append(.stateChanged(.open)) } else { kinds.append(.stateChanged(.reconnecting)) }
+                if index % 10 == 7 {
+                    kinds.append(.stateChanged(.open))
+                } else {
+                    kinds.append(.stateChanged(.reconnecting))
+                }
                 for kind in kinds {
                     sink(SessionEvent(time: Date(), session: index + 1, connection: 1, kind: kind))
                 }
