@@ -57,7 +57,7 @@ struct StaleWatchTests {
             options.reconnect.isEnabled = false
             options.pingInterval = .milliseconds(100)
             options.pongTimeout = .seconds(30)
-            options.staleAfter = .milliseconds(400)
+            options.staleAfter = .seconds(1)
             recorder.start(options, id: id)
         }
         let events = try await recorder.wait { events in
