@@ -219,6 +219,20 @@ struct SettingTableTests {
             problem: "must be true or false"
         ),
         Example(
+            key: "cert",
+            flag: ["--cert", "/client.pem"],
+            toml: #""/client.pem""#,
+            badTOML: "1",
+            problem: "must be a string"
+        ),
+        Example(
+            key: "key",
+            flag: ["--key", "/client-key.pem"],
+            toml: #""/client-key.pem""#,
+            badTOML: "true",
+            problem: "must be a string"
+        ),
+        Example(
             key: "parallel_handshakes",
             flag: ["--parallel-handshakes"],
             toml: "true",
@@ -248,6 +262,13 @@ struct SettingTableTests {
             toml: #""127.0.0.1:9464""#,
             badTOML: #""9464""#,
             problem: "must be HOST:PORT, e.g. 127.0.0.1:9464"
+        ),
+        Example(
+            key: "show_secrets",
+            flag: ["--show-secrets"],
+            toml: "true",
+            badTOML: #""yes""#,
+            problem: "must be true or false"
         ),
     ]
 

@@ -214,6 +214,7 @@ public final class Session: @unchecked Sendable {
         )
         self.link = Link(number: number, marks: marks)
         let timing = ConnectionTiming(self.options)
+        let progress = AttemptProgress(phase: .dns)
         // One handler per candidate channel (see Connector); only the winner's outputs count.
         let makeHandler: @Sendable (Bool) -> WebSocketConnectionHandler = { [self] waitsForTunnel in
             let box = HandlerBox()
@@ -230,32 +231,38 @@ public final class Session: @unchecked Sendable {
         self.emit(.connecting(attempt: attempt, request: core.request))
         self.openTimer.arm(in: self.options.openTimeout.timeAmount, on: self.eventLoop) { [self] generation in
             guard self.openTimer.claim(generation) else { return }
-            self.abandonAttempt(because: .openTimeout)
+            self.abandonAttempt(because: .openTimeout(phase: progress.phase, limit: self.options.openTimeout))
         }
         let onResolved: @Sendable (NIODeadline) -> Void = { [self] time in
             guard self.link?.number == number else { return }
             self.link?.marks.resolved = time
         }
-        Connector.connect(options: self.options, makeHandler: makeHandler, onResolved: onResolved, on: self.eventLoop)
-            .assumeIsolated()
-            .whenComplete { [self] result in
-                guard self.link?.number == number else { return }
-                switch result {
-                case .success(let (_, handler)):
-                    self.link?.handler = handler
-                    if let closed = handler.transportClosedOutput { return self.handle(closed) }
-                    if self.readingPaused { handler.setReading(false) }
-                    // Not from inside the connect promise: NIO fires channelActive after it.
-                    self.eventLoop.assumeIsolated().execute {
-                        guard let link = self.link, link.number == number, let failure = link.failure else { return }
-                        handler.abort(reason: failure.description)
-                    }
-                case .failure(let error):
-                    self.attemptEnded(
-                        self.link?.failure ?? ConnectError(classifying: error, host: self.options.url.host)
-                    )
+        Connector.connect(
+            options: self.options,
+            progress: progress,
+            makeHandler: makeHandler,
+            onResolved: onResolved,
+            on: self.eventLoop
+        )
+        .assumeIsolated()
+        .whenComplete { [self] result in
+            guard self.link?.number == number else { return }
+            switch result {
+            case .success(let (_, handler)):
+                self.link?.handler = handler
+                if let closed = handler.transportClosedOutput { return self.handle(closed) }
+                if self.readingPaused { handler.setReading(false) }
+                // Not from inside the connect promise: NIO fires channelActive after it.
+                self.eventLoop.assumeIsolated().execute {
+                    guard let link = self.link, link.number == number, let failure = link.failure else { return }
+                    handler.abort(reason: failure.description)
                 }
+            case .failure(let error):
+                self.attemptEnded(
+                    self.link?.failure ?? ConnectError(classifying: error, host: self.options.url.host)
+                )
             }
+        }
     }
 
     /// Gives the attempt up for `failure` (which it then reports); a handler that is not

@@ -14,25 +14,29 @@ import WSMonCore
 enum Connector {
     static func connect(
         options: SessionOptions,
+        progress: AttemptProgress,
         makeHandler: @escaping @Sendable (_ waitsForTunnel: Bool) -> WebSocketConnectionHandler,
         onResolved: @escaping @Sendable (NIODeadline) -> Void,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<(any Channel, WebSocketConnectionHandler)> {
         let url = options.url
-        let proxy = Self.proxy(for: options)
+        let proxy = options.proxy ?? (options.useProxyEnvironment ? ProxyEnvironment.proxy(for: url) : nil)
         let tlsContext: NIOSSLContext?
         do {
             tlsContext = url.isSecure ? try TLSContextCache.shared.context(for: options.tls) : nil
         } catch {
-            return eventLoop.makeFailedFuture(ConnectError.tlsFailure(detail: "\(error)"))
+            return eventLoop.makeFailedFuture(ConnectError.tlsFailure(.other("\(error)")))
         }
         let host = url.host
-        let makeTLSHandler: @Sendable () throws -> NIOSSLClientHandler? = {
-            guard let tlsContext else { return nil }
+        // TLS and the handler that names its failures, in that order.
+        let makeTLSHandlers: @Sendable () throws -> [any ChannelHandler] = {
+            guard let tlsContext else { return [] }
             // SNI carries names only; an IP literal host gets none.
             let isIPAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-            return try NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
+            let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
+            return [tls, TLSFailureNamer(naming: tls, host: host, progress: progress)]
         }
+        let afterTCP: ConnectPhase = proxy != nil ? .proxy : (tlsContext != nil ? .tls : .upgrade)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -45,6 +49,9 @@ enum Connector {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
+                    // A channel exists once the host name has an address: TCP is next.
+                    progress.phase = .tcp
+                    try operations.addHandler(AttemptPhaseHandler(progress: progress, next: afterTCP))
                     let handler = makeHandler(proxy != nil)
                     if let proxy {
                         // The WebSocket handler waits behind the tunnel; TLS goes in between
@@ -54,34 +61,41 @@ enum Connector {
                             targetPort: url.port,
                             authorization: proxy.authorization,
                             onEstablished: { context in
-                                if let tls = try makeTLSHandler() {
-                                    try context.pipeline.syncOperations.addHandler(tls, position: .before(handler))
+                                let tls = try makeTLSHandlers()
+                                progress.phase = tls.isEmpty ? .upgrade : .tls
+                                for tlsHandler in tls {
+                                    try context.pipeline.syncOperations.addHandler(
+                                        tlsHandler,
+                                        position: .before(handler)
+                                    )
                                 }
                                 handler.tunnelEstablished()
                             }
                         )
                         try operations.addHandler(tunnel)
-                    } else if let tls = try makeTLSHandler() {
-                        try operations.addHandler(tls)
+                    } else {
+                        try operations.addHandlers(try makeTLSHandlers())
                     }
                     try operations.addHandler(handler)
                 }
             }
-        let target = Self.connectTarget(options)
+        let target = proxy.map { ($0.host, $0.port) } ?? (url.host, url.port)
         let connected: EventLoopFuture<any Channel>
-        if let address = try? SocketAddress(ipAddress: target.host, port: target.port) {
+        if let address = try? SocketAddress(ipAddress: target.0, port: target.1) {
+            progress.phase = .tcp
             connected = bootstrap.connect(to: address)
         } else {
+            progress.phase = .dns
             connected =
                 bootstrap
                 .resolver(TimedResolver(on: eventLoop, onResolved: onResolved))
-                .connect(host: target.host, port: target.port)
+                .connect(host: target.0, port: target.1)
         }
         return connected.flatMapErrorThrowing { error in
-            if proxy != nil, case .connectionRefused = ConnectError(classifying: error, host: target.host) {
-                throw ConnectError.proxyFailure(detail: "proxy \(target.host):\(target.port) refused the connection")
+            if proxy != nil, case .connectionRefused = ConnectError(classifying: error, host: target.0) {
+                throw ConnectError.proxyFailure(detail: "proxy \(target.0):\(target.1) refused the connection")
             }
-            throw ConnectError(classifying: error, host: target.host)
+            throw ConnectError(classifying: error, host: target.0)
         }.flatMapThrowing { channel in
             (channel, try channel.pipeline.syncOperations.handler(type: WebSocketConnectionHandler.self))
         }
@@ -89,40 +103,11 @@ enum Connector {
 }
 
 extension Connector {
-    private static func proxy(for options: SessionOptions) -> ProxyOptions? {
-        options.proxy ?? (options.useProxyEnvironment ? ProxyEnvironment.proxy(for: options.url) : nil)
-    }
-
-    /// Where the TCP connection goes: the proxy, if there is one, else the server.
-    static func connectTarget(_ options: SessionOptions) -> (host: String, port: Int) {
-        Self.proxy(for: options).map { ($0.host, $0.port) } ?? (options.url.host, options.url.port)
-    }
-
-    /// Whether connecting starts with a DNS lookup (the target is a name, not an address).
+    /// Whether connecting starts with a DNS lookup: the TCP target (the proxy, if there is
+    /// one, else the server) is a name, not an address.
     static func resolvesName(_ options: SessionOptions) -> Bool {
-        let target = Self.connectTarget(options)
-        return (try? SocketAddress(ipAddress: target.host, port: target.port)) == nil
-    }
-}
-
-/// One TLS context per trust configuration: building a context loads the trust store,
-/// too slow to repeat for each of thousands of sessions.
-final class TLSContextCache: Sendable {
-    static let shared = TLSContextCache()
-
-    private let contexts = Mutex<[TLSOptions: NIOSSLContext]>([:])
-
-    func context(for options: TLSOptions) throws -> NIOSSLContext {
-        try self.contexts.withLock { contexts in
-            if let context = contexts[options] { return context }
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if let caFile = options.caFile {
-                configuration.additionalTrustRoots = [.file(caFile)]
-            }
-            if options.insecure { configuration.certificateVerification = .none }
-            let context = try NIOSSLContext(configuration: configuration)
-            contexts[options] = context
-            return context
-        }
+        let proxy = options.proxy ?? (options.useProxyEnvironment ? ProxyEnvironment.proxy(for: options.url) : nil)
+        let target = proxy.map { ($0.host, $0.port) } ?? (options.url.host, options.url.port)
+        return (try? SocketAddress(ipAddress: target.0, port: target.1)) == nil
     }
 }

@@ -220,6 +220,24 @@ enum SettingTable {
         flag: \SessionFlags.insecure
     ) { $1.options.tls.insecure = $0 }
 
+    static let cert = SessionSetting<String>(
+        "cert",
+        valueName: "file",
+        help: "Client certificate (PEM) for servers that ask for one; needs --key.",
+        syntax: .text,
+        completion: .file(),
+        flag: \.cert
+    ) { $1.options.tls.certFile = $0 }
+
+    static let key = SessionSetting<String>(
+        "key",
+        valueName: "file",
+        help: "The client certificate's private key (PEM, unencrypted).",
+        syntax: .text,
+        completion: .file(),
+        flag: \.key
+    ) { $1.options.tls.keyFile = $0 }
+
     static let proxy = SessionSetting<ProxyOptions>(
         "proxy",
         valueName: "url",
@@ -244,15 +262,21 @@ enum SettingTable {
         flag: \.metrics
     )
 
+    static let showSecrets = RunSetting(
+        "show_secrets",
+        help: "Show secrets as they are: headers, URL passwords and query values that are otherwise redacted.",
+        flag: \RunFlags.showSecrets
+    )
+
     /// In the order of `--help` and the README.
     static let session: [any SessionSettingRow] = [
         name, url, count, header, subprotocol, origin, sendOnOpen, sendOnReconnect, intervalMessage, interval,
         pingInterval, pongTimeout, staleAfter, closeTimeout, openTimeout, reconnect, backoffInitial, backoffMultiplier,
-        backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, caFile, insecure, parallelHandshakes,
-        proxy,
+        backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, caFile, insecure, cert, key,
+        parallelHandshakes, proxy,
     ]
 
-    static let run: [any RunSettingRow] = [duration, metrics]
+    static let run: [any RunSettingRow] = [duration, metrics, showSecrets]
 
     static let all: [any SettingRow] = session.map { $0 as any SettingRow } + run.map { $0 as any SettingRow }
 

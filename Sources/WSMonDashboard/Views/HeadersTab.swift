@@ -1,4 +1,5 @@
 import WSMonClient
+import WSMonCore
 import WSMonMonitor
 
 /// The opening handshake as sent and as answered, secrets already redacted by the monitor.
@@ -8,7 +9,7 @@ enum HeadersTab {
         lines += self.block(detail.request, none: "no request sent yet")
         lines.append([])
         lines.append([Span("Response", .tableHeader)])
-        lines += self.block(detail.response, none: "no response yet")
+        lines += self.block(detail.response, none: self.noResponse(detail))
         if let phases = detail.handshakePhases, !phases.entries.isEmpty {
             lines.append([])
             lines.append([Span("Timing", .tableHeader)])
@@ -46,6 +47,12 @@ enum HeadersTab {
         return Units.rtt(Double(seconds) + Double(attoseconds) / 1e18)
     }
 
+    /// A TLS failure never gets an HTTP response: its reason is what there is to read.
+    private static func noResponse(_ detail: SessionDetail) -> String {
+        guard detail.summary.lastFailure == .tls, let error = detail.texts.lastError else { return "no response yet" }
+        return "no response: \(error)"
+    }
+
     private static func block(_ block: HeaderBlock?, none: String) -> [[Span]] {
         guard let block else { return [[Span("  " + none, .dim)]] }
         let width = min(28, block.headers.map { $0.name.count }.max() ?? 0)
@@ -70,7 +77,7 @@ enum HeadersTab {
     private static func fields(_ block: HeaderBlock, width: Int) -> [[Span]] {
         block.headers.map { field in
             let padding = String(repeating: " ", count: max(0, width - field.name.count))
-            let secret = Redaction.isSecret(field.name)
+            let secret = Redaction.isSecretName(field.name)
             return [
                 Span("  "), Span(field.name, .key, peer: true), Span(":" + padding + " ", .dim),
                 Span(field.value, secret ? .dim : .text, peer: true),
