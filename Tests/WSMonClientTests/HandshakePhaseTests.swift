@@ -77,10 +77,12 @@ struct HandshakePhaseTests {
             guard case .opened(_, _, let phases) = opened.kind else { return }
             #expect(phases.entries.map(\.phase) == expected)
             #expect(phases.entries.allSatisfy { $0.duration >= .zero })
-            // The wall clock stamps are read a moment apart from the loop's: allow a little.
+            // The wall clock stamps are read apart from the loop's (the open's at its read, the
+            // phases' end when the session handles it): on a loaded machine tens of ms. The
+            // exact sum is the pure tests' business.
             let wall = opened.time.timeIntervalSince(connecting.time)
             let total = Double(phases.total.components.attoseconds) / 1e18 + Double(phases.total.components.seconds)
-            #expect(abs(total - wall) < 0.05, "phases \(total) s, events \(wall) s apart")
+            #expect(abs(total - wall) < 0.25, "phases \(total) s, events \(wall) s apart")
         }
     }
 }
