@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Core: RFC 6455 client protocol as a pure state machine. No I/O, no clock, no threads.
@@ -67,6 +68,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Metrics: the monitor's counters as Prometheus series, served over HTTP/1.1.
+        .target(
+            name: "WSMonMetrics",
+            dependencies: [
+                "WSMonMonitor",
+                "WSMonClient",
+                "WSMonCore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Finding a key's line in a TOML text, for error messages (config files, themes).
         .target(name: "WSMonTOML", swiftSettings: strict),
         // ncursesw, with a C shim for its global variables.
@@ -98,6 +113,7 @@ let package = Package(
             name: "WSMonCommand",
             dependencies: [
                 "WSMonMonitor",
+                "WSMonMetrics",
                 "WSMonDashboard",
                 "WSMonClient",
                 "WSMonCore",
@@ -178,6 +194,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "WSMonMetricsTests",
+            dependencies: [
+                "WSMonMetrics",
+                "WSMonMonitor",
+                "WSMonClient",
+                "WSMonCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "WSMonDashboardTests",
             dependencies: ["WSMonDashboard", "WSMonMonitor", "WSMonCore", "WSMonClient"],
             exclude: ["Fixtures"],
@@ -186,9 +214,10 @@ let package = Package(
         .testTarget(
             name: "WSMonCommandTests",
             dependencies: [
-                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonMonitor", "WSMonTOML",
+                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonMetrics", "WSMonMonitor", "WSMonTOML",
                 "WSMonTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Fixtures"],

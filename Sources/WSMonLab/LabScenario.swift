@@ -60,6 +60,11 @@ public struct LabScenario: Hashable, Sendable {
             summary: "echo, dropped every few seconds (reconnect storms)"
         ),
         .init(
+            name: "silent",
+            example: "/silent?pongs=0",
+            summary: "open and silent: sends nothing, echoes nothing; pongs=0 leaves pings unanswered (half-open)"
+        ),
+        .init(
             name: "server-close",
             example: "/server-close?code=1011&reason=pong%20timeout&after=1",
             summary: "the server closes with a code"
@@ -82,6 +87,8 @@ enum LabBehavior: Equatable {
     case pingFlood(size: Int)
     case violation(String)
     case periodicDrop(every: Double, jitter: Double)
+    /// Sends nothing and echoes nothing; answers pings unless told not to.
+    case silent(answersPings: Bool)
     case notFound
 
     /// Parses "/path?query".
@@ -124,6 +131,8 @@ enum LabBehavior: Equatable {
             self = .flood(size: max(1, integer("size", 1024)), count: query["count"].flatMap(Int.init))
         case "/ping-flood":
             self = .pingFlood(size: min(125, max(0, integer("size", 16))))
+        case "/silent":
+            self = .silent(answersPings: query["pongs"] != "0")
         case "/periodic-drop":
             self = .periodicDrop(every: max(0.05, number("every", 2)), jitter: max(0, number("jitter", 0)))
         default:

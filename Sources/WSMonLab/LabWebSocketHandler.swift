@@ -63,7 +63,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             if let frame = self.invalidFrame(kind) { context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil) }
         case .periodicDrop(let every, let jitter):
             self.after(every + Double.random(in: 0...jitter)) { $0.dropTCP() }
-        case .echo, .ignoreClose, .reject, .notFound:
+        case .echo, .ignoreClose, .reject, .notFound, .silent:
             break
         }
     }
@@ -185,7 +185,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
                 )
             }
         case .ping:
-            if !self.sentClose {
+            if !self.sentClose && self.answersPings {
                 context.writeAndFlush(
                     self.wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)),
                     promise: nil
@@ -202,9 +202,14 @@ final class LabWebSocketHandler: ChannelInboundHandler {
 
     private var echoes: Bool {
         switch self.behavior {
-        case .flood, .pingFlood, .lastMessageThenClose: return false
+        case .flood, .pingFlood, .lastMessageThenClose, .silent: return false
         default: return true
         }
+    }
+
+    private var answersPings: Bool {
+        if case .silent(let answersPings) = self.behavior { return answersPings }
+        return true
     }
 
     private func collectText(_ frame: WebSocketFrame, bytes: [UInt8]) {

@@ -117,6 +117,14 @@ struct SettingTableTests {
             problem: "must be above 0"
         ),
         Example(
+            key: "stale_after",
+            flag: ["--stale-after", "30s"],
+            badText: "often",
+            toml: "30",
+            badTOML: #""often""#,
+            problem: "must be a duration (500ms, 2s, 1.5m, 1h or a number of seconds), or off"
+        ),
+        Example(
             key: "close_timeout",
             flag: ["--close-timeout", "500ms"],
             badText: "2x",
@@ -246,6 +254,14 @@ struct SettingTableTests {
             toml: #""2m""#,
             badTOML: #""later""#,
             problem: Self.durationProblem
+        ),
+        Example(
+            key: "metrics",
+            flag: ["--metrics", "127.0.0.1:9464"],
+            badText: "9464",
+            toml: #""127.0.0.1:9464""#,
+            badTOML: #""9464""#,
+            problem: "must be HOST:PORT, e.g. 127.0.0.1:9464"
         ),
         Example(
             key: "show_secrets",

@@ -27,6 +27,8 @@ public struct SessionOptions: Sendable {
     public var pingInterval: Duration? = .seconds(20)
     /// Fail the connection (1011) when a ping is not answered within this.
     public var pongTimeout: Duration = .seconds(20)
+    /// An open connection that receives no message this long is reported stale (nil: never).
+    public var staleAfter: Duration?
     public var reconnect = ReconnectPolicy()
     /// Sent after the first successful open.
     public var messagesOnOpen: [OutgoingMessage] = []

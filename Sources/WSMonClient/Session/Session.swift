@@ -29,6 +29,9 @@ public final class Session: @unchecked Sendable {
     private var openTimer = LoopTimer()
     private var backoffTimer = LoopTimer()
     private var intervalTimer = LoopTimer()
+    /// While open with `staleAfter`: whether the feed is silent, and the timer that looks.
+    private var staleWatch: StaleWatch?
+    private var staleTimer = LoopTimer()
     /// The consumer asked to stop reading (backpressure); applies to every new connection.
     private var readingPaused = false
 
@@ -121,17 +124,20 @@ public final class Session: @unchecked Sendable {
         case .reportOpen(let isReconnect, let leaving):
             if leaving { self.leaveEndpointGate() }
             self.openTimer.cancel()
-            guard let response = self.link?.response, let time = self.link?.openedAt else {
+            guard let response = self.link?.response, let time = self.link?.openedAt,
+                let phases = self.link?.phases
+            else {
                 preconditionFailure("opened without a response")
             }
             // Stamped with the read that brought the 101, like the frames the open messages
             // are sent in, so none of them seems to come before the open.
-            self.emit(.opened(response, isReconnect: isReconnect), at: time)
+            self.emit(.opened(response, isReconnect: isReconnect, phases: phases), at: time)
             let messages =
                 isReconnect
                 ? (self.options.messagesOnReconnect ?? self.options.messagesOnOpen) : self.options.messagesOnOpen
             for message in messages { self.sendNow(message) }
             self.armIntervalMessage()
+            self.startStaleWatch()
         case .closeConnection(let code, let reason):
             do throws(UsageError) { try self.link?.handler?.close(code: code, reason: reason) } catch {
                 self.refuse(error)
@@ -150,6 +156,7 @@ public final class Session: @unchecked Sendable {
             if leaving { self.leaveEndpointGate() }
             self.backoffTimer.cancel()
             self.intervalTimer.cancel()
+            self.stopStaleWatch()
             self.emit(.stopped(reason))
         case .leaveEndpointGate:
             self.leaveEndpointGate()
@@ -183,6 +190,9 @@ public final class Session: @unchecked Sendable {
         /// The server's 101, once it came, and the time of the read that brought it.
         var response: HandshakeResponse?
         var openedAt: Date?
+        /// How far the attempt got and when; the phases up to the 101, once it came.
+        var marks: HandshakeMarks
+        var phases: HandshakePhases?
         /// The connection's close-handshake phase as last told to the machine (the one check
         /// made per read).
         var reportedConnectionState: ConnectionState = .connecting
@@ -197,7 +207,12 @@ public final class Session: @unchecked Sendable {
         }
         self.attemptsStarted += 1
         let number = self.attemptsStarted
-        self.link = Link(number: number)
+        let marks = HandshakeMarks(
+            started: self.eventLoop.now,
+            resolves: Connector.resolvesName(self.options),
+            secure: self.options.url.isSecure
+        )
+        self.link = Link(number: number, marks: marks)
         let timing = ConnectionTiming(self.options)
         let progress = AttemptProgress(phase: .dns)
         // One handler per candidate channel (see Connector); only the winner's outputs count.
@@ -218,26 +233,36 @@ public final class Session: @unchecked Sendable {
             guard self.openTimer.claim(generation) else { return }
             self.abandonAttempt(because: .openTimeout(phase: progress.phase, limit: self.options.openTimeout))
         }
-        Connector.connect(options: self.options, progress: progress, makeHandler: makeHandler, on: self.eventLoop)
-            .assumeIsolated()
-            .whenComplete { [self] result in
-                guard self.link?.number == number else { return }
-                switch result {
-                case .success(let (_, handler)):
-                    self.link?.handler = handler
-                    if let closed = handler.transportClosedOutput { return self.handle(closed) }
-                    if self.readingPaused { handler.setReading(false) }
-                    // Not from inside the connect promise: NIO fires channelActive after it.
-                    self.eventLoop.assumeIsolated().execute {
-                        guard let link = self.link, link.number == number, let failure = link.failure else { return }
-                        handler.abort(reason: failure.description)
-                    }
-                case .failure(let error):
-                    self.attemptEnded(
-                        self.link?.failure ?? ConnectError(classifying: error, host: self.options.url.host)
-                    )
+        let onResolved: @Sendable (NIODeadline) -> Void = { [self] time in
+            guard self.link?.number == number else { return }
+            self.link?.marks.resolved = time
+        }
+        Connector.connect(
+            options: self.options,
+            progress: progress,
+            makeHandler: makeHandler,
+            onResolved: onResolved,
+            on: self.eventLoop
+        )
+        .assumeIsolated()
+        .whenComplete { [self] result in
+            guard self.link?.number == number else { return }
+            switch result {
+            case .success(let (_, handler)):
+                self.link?.handler = handler
+                if let closed = handler.transportClosedOutput { return self.handle(closed) }
+                if self.readingPaused { handler.setReading(false) }
+                // Not from inside the connect promise: NIO fires channelActive after it.
+                self.eventLoop.assumeIsolated().execute {
+                    guard let link = self.link, link.number == number, let failure = link.failure else { return }
+                    handler.abort(reason: failure.description)
                 }
+            case .failure(let error):
+                self.attemptEnded(
+                    self.link?.failure ?? ConnectError(classifying: error, host: self.options.url.host)
+                )
             }
+        }
     }
 
     /// Gives the attempt up for `failure` (which it then reports); a handler that is not
@@ -251,6 +276,7 @@ public final class Session: @unchecked Sendable {
     private func handle(_ output: HandlerOutput) {
         switch output {
         case .events(let events, let time):
+            if self.staleWatch != nil { self.noteTraffic(events) }
             for event in events { self.handle(event, at: time) }
             if let handler = self.link?.handler, handler.state != self.link?.reportedConnectionState {
                 self.link?.reportedConnectionState = handler.state
@@ -263,6 +289,7 @@ public final class Session: @unchecked Sendable {
             self.link = nil
             self.openTimer.cancel()
             self.intervalTimer.cancel()
+            self.stopStaleWatch()
             if self.machine.hasOpenConnection, let summary {
                 self.emit(.closed(summary, transportError: transportError.map { "\($0)" }))
                 self.apply(self.machine.connectionEnded(summary, now: self.eventLoop.now.uptime))
@@ -277,6 +304,9 @@ public final class Session: @unchecked Sendable {
         case .opened(let response):
             self.link?.response = response
             self.link?.openedAt = time
+            // Computed first: `self.link?.phases = …` would hold `link` while reading it.
+            let phases = self.attemptPhases(until: self.eventLoop.now)
+            self.link?.phases = phases
             self.link?.reportedConnectionState = .open
             self.apply(self.machine.opened(at: self.eventLoop.now.uptime), at: time)
         case .handshakeRejected(let rejection):
@@ -308,10 +338,19 @@ public final class Session: @unchecked Sendable {
         }
     }
 
+    /// The phases of the attempt under way, the ends its handler saw included.
+    private func attemptPhases(until end: NIODeadline) -> HandshakePhases {
+        guard var marks = self.link?.marks else { return HandshakePhases() }
+        marks.connected = self.link?.handler?.connectedAt
+        marks.secured = self.link?.handler?.securedAt
+        return marks.phases(until: end)
+    }
+
     private func attemptEnded(_ error: ConnectError) {
+        let phases = self.attemptPhases(until: self.eventLoop.now)
         self.link = nil
         self.openTimer.cancel()
-        self.emit(.connectFailed(error))
+        self.emit(.connectFailed(error, phases: phases))
         self.apply(self.machine.attemptFailed(error, now: self.now))
     }
 
@@ -339,6 +378,54 @@ public final class Session: @unchecked Sendable {
             guard self.intervalTimer.claim(generation), self.machine.sessionState == .open else { return }
             self.sendNow(message)
             self.armIntervalMessage()
+        }
+    }
+
+    // MARK: Stale feeds
+
+    private func startStaleWatch() {
+        guard let limit = self.options.staleAfter else { return }
+        self.staleWatch = StaleWatch(limit: limit, openedAt: self.eventLoop.now.uptime)
+        self.armStaleTimer()
+    }
+
+    private func stopStaleWatch() {
+        self.staleWatch = nil
+        self.staleTimer.cancel()
+    }
+
+    /// Looks at the feed when it would turn stale; data since then moves the look later.
+    private func armStaleTimer() {
+        guard let deadline = self.staleWatch?.deadline else { return }
+        let delay = deadline - self.eventLoop.now.uptime
+        self.staleTimer.arm(in: max(delay, .zero).timeAmount, on: self.eventLoop) { [self] generation in
+            guard self.staleTimer.claim(generation), var watch = self.staleWatch else { return }
+            let unanswered = self.openHandler?.hasUnansweredPing ?? false
+            let check = watch.check(at: self.eventLoop.now.uptime, pingUnanswered: unanswered)
+            self.staleWatch = watch
+            switch check {
+            case .notYet: self.armStaleTimer()
+            case .becameStale(let silentFor, let pings): self.emit(.stale(silentFor: silentFor, pings: pings))
+            }
+        }
+    }
+
+    /// Data messages and pongs of one read, for the stale watch (one clock reading).
+    private func noteTraffic(_ events: [WebSocketEvent]) {
+        let now = self.eventLoop.now.uptime
+        for event in events {
+            switch event {
+            case .text, .binary:
+                guard let silentSince = self.staleWatch?.lastData else { return }
+                if self.staleWatch?.dataReceived(at: now) == true {
+                    self.emit(.fresh(silentFor: now - silentSince))
+                    self.armStaleTimer()
+                }
+            case .pong:
+                self.staleWatch?.pongReceived(at: now)
+            default:
+                break
+            }
         }
     }
 

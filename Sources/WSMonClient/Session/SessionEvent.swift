@@ -23,16 +23,23 @@ public struct SessionEvent: Sendable {
         /// `attempt` counts tries since the session started or last opened (1, 2, …), as in
         /// `reconnectScheduled` and the policy's `maxAttempts`.
         case connecting(attempt: Int, request: HandshakeRequest)
-        /// The first open of the session (`isReconnect` false) or a reopen.
-        case opened(HandshakeResponse, isReconnect: Bool)
+        /// The first open of the session (`isReconnect` false) or a reopen, and how long
+        /// each phase of its attempt took.
+        case opened(HandshakeResponse, isReconnect: Bool, phases: HandshakePhases = HandshakePhases())
         /// An event from the protocol core (messages, frames, violations, close steps).
         case connection(WebSocketEvent)
         /// A whole message this session sent (the user's, the open or reconnect messages, the
         /// interval message), after the core accepted it.
         case messageSent(OutgoingMessage)
         case roundTrip(PingID, rtt: Duration)
-        /// The attempt never opened: DNS, TCP, TLS, proxy, rejection, timeout.
-        case connectFailed(ConnectError)
+        /// The open connection received no message for `silentFor` (`staleAfter`), once per
+        /// silence; `pings` tells a quiet feed from a half-open connection.
+        case stale(silentFor: Duration, pings: PingEvidence)
+        /// A message ended a stale silence of `silentFor`.
+        case fresh(silentFor: Duration)
+        /// The attempt never opened: DNS, TCP, TLS, proxy, rejection, timeout; `phases` are
+        /// those it began, the last one until it failed.
+        case connectFailed(ConnectError, phases: HandshakePhases = HandshakePhases())
         /// An opened connection ended.
         case closed(CloseSummary, transportError: String?)
         /// The next try, `attempt` (numbered as in `connecting`), starts after `delay`.

@@ -16,6 +16,7 @@ enum Connector {
         options: SessionOptions,
         progress: AttemptProgress,
         makeHandler: @escaping @Sendable (_ waitsForTunnel: Bool) -> WebSocketConnectionHandler,
+        onResolved: @escaping @Sendable (NIODeadline) -> Void,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<(any Channel, WebSocketConnectionHandler)> {
         let url = options.url
@@ -85,7 +86,10 @@ enum Connector {
             connected = bootstrap.connect(to: address)
         } else {
             progress.phase = .dns
-            connected = bootstrap.connect(host: target.0, port: target.1)
+            connected =
+                bootstrap
+                .resolver(TimedResolver(on: eventLoop, onResolved: onResolved))
+                .connect(host: target.0, port: target.1)
         }
         return connected.flatMapErrorThrowing { error in
             if proxy != nil, case .connectionRefused = ConnectError(classifying: error, host: target.0) {
@@ -95,5 +99,15 @@ enum Connector {
         }.flatMapThrowing { channel in
             (channel, try channel.pipeline.syncOperations.handler(type: WebSocketConnectionHandler.self))
         }
+    }
+}
+
+extension Connector {
+    /// Whether connecting starts with a DNS lookup: the TCP target (the proxy, if there is
+    /// one, else the server) is a name, not an address.
+    static func resolvesName(_ options: SessionOptions) -> Bool {
+        let proxy = options.proxy ?? (options.useProxyEnvironment ? ProxyEnvironment.proxy(for: options.url) : nil)
+        let target = proxy.map { ($0.host, $0.port) } ?? (options.url.host, options.url.port)
+        return (try? SocketAddress(ipAddress: target.0, port: target.1)) == nil
     }
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import NIOCore
+import NIOTLS
 import WSMonCore
 
 /// Drives one `ClientConnection` over a NIO channel. Every callback is "feed the core, then
@@ -61,6 +62,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     var keepaliveTimer = LoopTimer()
     var pongTimer = LoopTimer()
     var pingSendTimes = PingSendTimes()
+    /// When TCP (and a proxy's tunnel) was up and the request went out, and when TLS was:
+    /// the ends of the tcp and tls phases (see `HandshakeMarks`).
+    private(set) var connectedAt: NIODeadline?
+    private(set) var securedAt: NIODeadline?
 
     init(
         core: ClientConnection,
@@ -76,6 +81,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     var state: ConnectionState { self.core.state }
+    /// A ping we sent still waits for its pong.
+    var hasUnansweredPing: Bool { self.core.oldestUnansweredPing != nil }
     var request: HandshakeRequest { self.core.request }
 
     /// The report of a channel that already closed, for a session that adopts us after it.
@@ -112,6 +119,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
     private func start(context: ChannelHandlerContext) {
         guard case .waiting(forTunnel: false, _) = self.lifecycle else { return }
         self.lifecycle = .running(context, closingTransport: false)
+        self.connectedAt = context.eventLoop.now
         self.run()
     }
 
@@ -192,6 +200,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
                 self.core.receiveEOF()
                 self.run()
             }
+        } else if case TLSUserEvent.handshakeCompleted = event {
+            self.securedAt = context.eventLoop.now
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -310,7 +320,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler, RemovableChannelH
 
     /// The core's verb for "a ping went unanswered too long".
     func failForMissingPong() {
-        self.core.fail(code: .internalError, reason: "keepalive ping timeout")
+        self.core.fail(code: .internalError, reason: CloseSummary.pongTimeoutReason)
         self.run()
     }
 

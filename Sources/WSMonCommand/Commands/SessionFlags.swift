@@ -15,6 +15,7 @@ struct SessionFlags: ParsableArguments {
     @Option(SettingTable.interval) var interval: Duration?
     @Option(SettingTable.pingInterval) var pingInterval: Duration?
     @Option(SettingTable.pongTimeout) var pongTimeout: Duration?
+    @Option(SettingTable.staleAfter) var staleAfter: Duration?
     @Option(SettingTable.closeTimeout) var closeTimeout: Duration?
     @Option(SettingTable.openTimeout) var openTimeout: Duration?
     @Flag(SettingTable.reconnect) var reconnect: Bool?

@@ -58,12 +58,13 @@ struct EventLine {
             json.add("event", "connecting")
             json.add("attempt", attempt)
             json.add("url", self.redaction.url(request.url.description))
-        case .opened(let response, let isReconnect):
+        case .opened(let response, let isReconnect, let phases):
             json.add("event", "open")
             json.add("reconnect", isReconnect)
             json.add("status", response.statusCode)
             if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
             if let tls = prefix.tls { json.add("tls", tls) }
+            Self.add(phases, to: &json)
         case .connection(let connectionEvent):
             self.encode(connectionEvent, into: &json)
         case .messageSent(let message):
@@ -81,10 +82,19 @@ struct EventLine {
         case .roundTrip(_, let rtt):
             json.add("event", "rtt")
             json.add("rtt_ms", rtt.milliseconds)
-        case .connectFailed(let error):
+        case .stale(let silentFor, let pings):
+            json.add("event", "stale")
+            json.add("silent_ms", silentFor.milliseconds)
+            json.add("pings", pings.rawValue)
+        case .fresh(let silentFor):
+            json.add("event", "fresh")
+            json.add("silent_ms", silentFor.milliseconds)
+        case .connectFailed(let error, let phases):
             json.add("event", "connect_failed")
             json.add("error", error.name)
             json.add("detail", self.redaction.text(error.description))
+            Self.add(phases, to: &json)
+            if let phase = phases.lastPhase { json.add("failed_phase", phase.rawValue) }
             switch error {
             case .tlsFailure(let failure): json.add("tls_reason", failure.name)
             case .openTimeout(let phase, _): json.add("phase", phase.rawValue)
@@ -184,6 +194,22 @@ struct EventLine {
         json.add("clean", false)
         json.add("cut_short", true)
         return json.line()
+    }
+
+    /// `dns_ms`, `tcp_ms`, `tls_ms`, `upgrade_ms` for the phases the attempt began, and
+    /// `handshake_ms`, their sum.
+    private static func add(_ phases: HandshakePhases, to json: inout JSONObject) {
+        guard !phases.entries.isEmpty else { return }
+        for entry in phases.entries {
+            let milliseconds = entry.duration.milliseconds
+            switch entry.phase {
+            case .dns: json.add("dns_ms", milliseconds)
+            case .tcp: json.add("tcp_ms", milliseconds)
+            case .tls: json.add("tls_ms", milliseconds)
+            case .upgrade: json.add("upgrade_ms", milliseconds)
+            }
+        }
+        json.add("handshake_ms", phases.total.milliseconds)
     }
 
     private static func add(_ frame: CloseFrame, to json: inout JSONObject) {

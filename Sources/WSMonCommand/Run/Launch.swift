@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import WSMonClient
 import WSMonDashboard
+import WSMonMetrics
 
 /// Starting a run, shared by the commands: the dashboard, or JSON Lines with --headless.
 enum Launch {
@@ -30,12 +31,26 @@ enum Launch {
             try? await group.shutdownGracefully()
             return self.usageFailure("\(error)")
         }
+        var metricsServer: MetricsServer?
+        if let address = flags.metrics, let exporter = runner.metrics {
+            do throws(MetricsServer.ListenFailed) {
+                let server = try await MetricsServer.start(at: address, exporter: exporter, group: group)
+                // The port chosen for :0 is known only now; scripts read it here.
+                let bound = MetricsAddress(host: address.host, port: server.port)
+                FileHandle.standardError.write(Data("wsmon: metrics at http://\(bound)/metrics\n".utf8))
+                metricsServer = server
+            } catch {
+                try? await group.shutdownGracefully()
+                return self.usageFailure(error.description)
+            }
+        }
         var dashboard: Dashboard?
         if let themes {
             let board = Dashboard(monitor: runner.monitor, themes: themes.themes, initialTheme: themes.initialIndex) {
                 request in runner.carryOut(request)
             }
             do { try board.start(environment: environment) } catch {
+                await metricsServer?.stop()
                 try? await group.shutdownGracefully()
                 return self.usageFailure(error.description)
             }
@@ -46,6 +61,7 @@ enum Launch {
         let board = dashboard
         let status = await runner.wait(staysWhenAllStop: board != nil) { board?.noteInterrupt() }
         await dashboard?.stop()
+        await metricsServer?.stop()
         try? await group.shutdownGracefully()
         return ExitCode(status.rawValue)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WSMonCore
+import WSMonMetrics
 
 /// How a run ends and where its events go; shared by `wsmon URL…`, `--config` and `demo`.
 struct RunFlags: ParsableArguments {
@@ -23,6 +24,8 @@ struct RunFlags: ParsableArguments {
     var frames = false
 
     @Option(SettingTable.duration) var duration: DurationArgument?
+
+    @Option(SettingTable.metrics) var metrics: MetricsAddress?
 
     @Flag(SettingTable.showSecrets) var showSecrets: Bool
 

@@ -34,9 +34,9 @@ struct OutcomeTally: Sendable {
     /// the server's fault.
     mutating func observe(_ event: SessionEvent, shuttingDown: Bool) {
         switch event.kind {
-        case .connectFailed(.handshakeRejected):
+        case .connectFailed(.handshakeRejected, _):
             self.rejected = true
-        case .connectFailed(.cancelled):
+        case .connectFailed(.cancelled, _):
             // We gave the attempt up (a close while connecting): not the server's doing.
             break
         case .connectFailed:

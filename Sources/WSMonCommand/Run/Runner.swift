@@ -6,6 +6,7 @@ import Synchronization
 import WSMonClient
 import WSMonCore
 import WSMonDashboard
+import WSMonMetrics
 import WSMonMonitor
 
 /// Runs sessions: starts them with the monitor and the JSON Lines output attached, ends
@@ -26,6 +27,8 @@ final class Runner: Sendable {
 
     let group: MultiThreadedEventLoopGroup
     let monitor: Monitor
+    /// With `--metrics`: the series the metrics server serves.
+    let metrics: MetricsExporter?
     private let flags: RunFlags
     private let output: RunOutput
     private let tally = Mutex(OutcomeTally())
@@ -43,6 +46,7 @@ final class Runner: Sendable {
         self.flags = flags
         self.group = group
         self.monitor = Monitor(frameLogCapacity: flags.frameLog, redaction: flags.redaction)
+        self.metrics = flags.metrics == nil ? nil : MetricsExporter(version: WSMonRoot.configuration.version)
         let (triggers, triggerContinuation) = AsyncStream.makeStream(of: Trigger.self)
         (self.triggers, self.triggerContinuation) = (triggers, triggerContinuation)
         self.output = try RunOutput(flags: flags) { output, failure in
@@ -66,7 +70,9 @@ final class Runner: Sendable {
                 id += 1
                 var options = spec.options
                 if spec.count > 1 { options.name += " #\(copy)" }
-                created.append(self.makeSession(id: id, options: options))
+                // Copies share their target: the series stay one per name, not per copy.
+                let target = MetricsTarget.label(name: spec.options.name, url: spec.options.url)
+                created.append(self.makeSession(id: id, options: options, target: target))
             }
         }
         self.longestCloseTimeout.withLock { longest in
@@ -78,9 +84,10 @@ final class Runner: Sendable {
         return created
     }
 
-    private func makeSession(id: Int, options: SessionOptions) -> Session {
+    private func makeSession(id: Int, options: SessionOptions, target: String) -> Session {
         let eventLoop = self.group.next()
         let monitorSink = self.monitor.register(id: id, options: options, on: eventLoop)
+        let metricsSink = self.metrics?.sink(forTarget: target, on: eventLoop)
         let prefix = EventLine.SessionPrefix(
             session: id,
             name: self.flags.redaction.text(options.name),
@@ -90,6 +97,7 @@ final class Runner: Sendable {
         let box = SessionBox()
         let session = Session(id: id, options: options, eventLoop: eventLoop) { [self] event in
             monitorSink(event)
+            metricsSink?(event)
             if let output, let session = box.session { output.write(event, prefix: prefix, from: session) }
             // Only what decides the exit status takes the shared lock, not every frame.
             switch event.kind {

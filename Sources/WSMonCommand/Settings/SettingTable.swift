@@ -1,5 +1,6 @@
 import WSMonClient
 import WSMonCore
+import WSMonMetrics
 
 /// Every setting, described once: its config key (the flag is the key with `-` for `_`),
 /// its flag's form and help, how a value is written and checked, how layers combine, and
@@ -108,6 +109,14 @@ enum SettingTable {
         syntax: .positiveDuration,
         flag: \.pongTimeout
     ) { $1.options.pongTimeout = $0 }
+
+    static let staleAfter = SessionSetting<Duration>(
+        "stale_after",
+        valueName: "duration",
+        help: "Mark an open session stale when no message arrives this long (default off).",
+        syntax: .durationOrOff,
+        flag: \.staleAfter
+    ) { $1.options.staleAfter = $0 == .zero ? nil : $0 }
 
     static let closeTimeout = SessionSetting<Duration>(
         "close_timeout",
@@ -245,6 +254,14 @@ enum SettingTable {
         flag: \.duration
     )
 
+    static let metrics = RunSetting<MetricsAddress>(
+        "metrics",
+        valueName: "host:port",
+        help: "Serve Prometheus metrics at http://HOST:PORT/metrics (default off).",
+        syntax: .metricsAddress,
+        flag: \.metrics
+    )
+
     static let showSecrets = RunSetting(
         "show_secrets",
         help: "Show secrets as they are: headers, URL passwords and query values that are otherwise redacted.",
@@ -254,12 +271,12 @@ enum SettingTable {
     /// In the order of `--help` and the README.
     static let session: [any SessionSettingRow] = [
         name, url, count, header, subprotocol, origin, sendOnOpen, sendOnReconnect, intervalMessage, interval,
-        pingInterval, pongTimeout, closeTimeout, openTimeout, reconnect, backoffInitial, backoffMultiplier,
+        pingInterval, pongTimeout, staleAfter, closeTimeout, openTimeout, reconnect, backoffInitial, backoffMultiplier,
         backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, caFile, insecure, cert, key,
         parallelHandshakes, proxy,
     ]
 
-    static let run: [any RunSettingRow] = [duration, showSecrets]
+    static let run: [any RunSettingRow] = [duration, metrics, showSecrets]
 
     static let all: [any SettingRow] = session.map { $0 as any SettingRow } + run.map { $0 as any SettingRow }
 

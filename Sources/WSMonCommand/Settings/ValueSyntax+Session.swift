@@ -2,6 +2,7 @@ import Foundation
 import TOMLKit
 import WSMonClient
 import WSMonCore
+import WSMonMetrics
 
 extension ValueSyntax where Value == WebSocketURL {
     /// A ws:// or wss:// URL; a URL without a scheme, or with http(s)://, suggests the
@@ -103,6 +104,18 @@ extension ValueSyntax where Value == ProxyOptions {
                 throw SettingProblem("must be host:port or http://[user:pass@]host:port")
             }
             return proxy
+        }
+    }
+}
+
+extension ValueSyntax where Value == MetricsAddress {
+    /// `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.
+    static var metricsAddress: Self {
+        ValueSyntax(expected: "a string HOST:PORT") { text throws(SettingProblem) in
+            switch MetricsAddress.parse(text) {
+            case .success(let address): return address
+            case .failure(let problem): throw SettingProblem(problem.description)
+            }
         }
     }
 }

@@ -93,6 +93,31 @@ public enum StateLabel {
         }
     }
 
+    /// A stale feed (open, silent past `--stale-after`), named by what its pings say.
+    public static let staleSymbol = "◔"
+
+    public static func staleName(_ pings: PingEvidence) -> String {
+        switch pings {
+        case .answered: return "quiet"
+        case .unanswered: return "half-open"
+        case .none: return "stale"
+        }
+    }
+
+    public static func staleMeaning(_ pings: PingEvidence) -> String {
+        switch pings {
+        case .answered: return "stale, but pings are answered: a quiet feed"
+        case .unanswered: return "stale and a ping is unanswered: likely half-open"
+        case .none: return "open, but no message within --stale-after (no ping to tell more)"
+        }
+    }
+
+    /// What the table shows for a row: its state, or that its feed is stale.
+    static func symbolAndName(_ row: SessionSummary) -> (String, Role) {
+        if let pings = row.stale { return (Self.staleSymbol + " " + Self.staleName(pings), .stateStale) }
+        return (Self.symbol(row.state) + " " + Self.short(row.state), Self.role(row.state))
+    }
+
     /// What the state means, for the help legend and the detail pane.
     public static func meaning(_ state: SessionState) -> String {
         switch state {

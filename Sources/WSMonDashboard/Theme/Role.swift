@@ -9,6 +9,8 @@ public enum Role: String, CaseIterable, Hashable, Sendable {
     case stateClosedAwaitingTransport = "state.closed-awaiting-transport"
     case stateReconnecting = "state.reconnecting"
     case stateStopped = "state.stopped"
+    /// Open, but no message within `--stale-after`.
+    case stateStale = "state.stale"
 
     case frameIn = "frame.in"
     case frameOut = "frame.out"

@@ -20,17 +20,25 @@ enum HeaderView {
             let count = totals.sessionsByState[state] ?? 0
             return state == .waiting && count == 0 ? nil : (state, count)
         }
-        let long = states.map { state, count in
+        var long = states.map { state, count in
             [
                 Span(StateLabel.symbol(state) + "\(count) ", StateLabel.role(state)),
                 Span(StateLabel.short(state) + "  ", .title),
             ]
         }
+        // Stale feeds (a subset of open) likewise show only while there are some.
+        let stale =
+            totals.staleSessions > 0 ? [Span(StateLabel.staleSymbol + "\(totals.staleSessions) ", .stateStale)] : []
+        if !stale.isEmpty { long.append(stale + [Span("stale  ", .title)]) }
         let longWidth = long.joined().reduce(0) { $0 + $1.width }
         if column + longWidth <= layout.width {
             grid.draw(Array(long.joined()), x: column, y: 0)
         } else {
-            grid.draw(states.map { Span(StateLabel.symbol($0) + "\($1) ", StateLabel.role($0)) }, x: column, y: 0)
+            grid.draw(
+                states.map { Span(StateLabel.symbol($0) + "\($1) ", StateLabel.role($0)) } + stale,
+                x: column,
+                y: 0
+            )
         }
         guard layout.headerRows.count >= 3 else { return }
         grid.drawCut(TotalsLine.spans(totals, width: layout.width - 2), x: 1, y: 1, limit: layout.width - 1)

@@ -1,3 +1,4 @@
+import WSMonClient
 import WSMonCore
 import WSMonMonitor
 
@@ -9,7 +10,41 @@ enum HeadersTab {
         lines.append([])
         lines.append([Span("Response", .tableHeader)])
         lines += self.block(detail.response, none: self.noResponse(detail))
+        if let phases = detail.handshakePhases, !phases.entries.isEmpty {
+            lines.append([])
+            lines.append([Span("Timing", .tableHeader)])
+            lines.append(self.timingLine(phases))
+        }
         return lines
+    }
+
+    /// httpstat's line: each phase and its time, then the total, e.g.
+    /// `DNS 1.2ms │ TCP 0.4ms │ TLS 6.0ms │ Upgrade 2.1ms │ total 9.7ms` (a failed
+    /// attempt ends with the phase it failed in).
+    static func timingLine(_ phases: HandshakePhases) -> [Span] {
+        var spans: [Span] = [Span("  ")]
+        for entry in phases.entries {
+            spans.append(Span(Self.phaseName(entry.phase) + " ", .key))
+            spans.append(Span(Self.milliseconds(entry.duration), .text))
+            spans.append(Span(" │ ", .dim))
+        }
+        spans.append(Span("total ", .key))
+        spans.append(Span(Self.milliseconds(phases.total), .text))
+        return spans
+    }
+
+    private static func phaseName(_ phase: HandshakePhase) -> String {
+        switch phase {
+        case .dns: return "DNS"
+        case .tcp: return "TCP"
+        case .tls: return "TLS"
+        case .upgrade: return "Upgrade"
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return Units.rtt(Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     /// A TLS failure never gets an HTTP response: its reason is what there is to read.

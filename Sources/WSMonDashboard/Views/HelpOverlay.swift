@@ -92,6 +92,15 @@ enum HelpOverlay {
                 Span(StateLabel.meaning(state), .dim),
             ])
         }
+        for pings in [PingEvidence.answered, .unanswered, .none] {
+            lines.append([
+                Span(
+                    (StateLabel.staleSymbol + " " + StateLabel.staleName(pings)).padding(to: self.keyColumn),
+                    .stateStale
+                ),
+                Span(StateLabel.staleMeaning(pings), .dim),
+            ])
+        }
         lines.append([])
         lines.append([
             Span("sparklines".padding(to: self.keyColumn), .key),

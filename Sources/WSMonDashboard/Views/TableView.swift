@@ -174,7 +174,9 @@ enum TableView {
                 field(shown.name, peer: true, keeping: self.copySuffix(of: shown.name))
             }
         case .url: field(shown.url, .dim, peer: true)
-        case .state: field(StateLabel.symbol(row.state) + " " + StateLabel.short(row.state), StateLabel.role(row.state))
+        case .state:
+            let (text, role) = StateLabel.symbolAndName(row)
+            field(text, role)
         case .uptime: field(row.uptime(at: now).map(Units.duration) ?? "–", .dim)
         case .messagesIn: field(Units.count(row.messagesIn), .frameIn)
         case .messagesOut: field(Units.count(row.messagesOut), .frameOut)

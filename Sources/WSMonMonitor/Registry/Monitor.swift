@@ -135,6 +135,7 @@ public final class Monitor: Sendable {
         var countsByState = [Int](repeating: 0, count: SessionState.allCases.count)
         for row in rows {
             countsByState[row.state.ordinal] += 1
+            if row.stale != nil { totals.staleSessions += 1 }
             totals.rates1s = totals.rates1s + row.rates1s
             totals.rates10s = totals.rates10s + row.rates10s
         }

@@ -20,6 +20,7 @@ final class SessionTracker {
     private var traffic = TrafficWindow()
     private var request: HeaderBlock?
     private var response: HeaderBlock?
+    private var handshakePhases: HandshakePhases?
     private var finishedTimelines: [CloseTimeline] = []
     private var currentTimeline: CloseTimeline?
     private var reconnectHistory: [ReconnectEntry] = []
@@ -95,9 +96,11 @@ final class SessionTracker {
                 redaction: self.redaction
             )
             self.response = nil
+            self.handshakePhases = nil
             self.remember(.attempt(attempt), connection: event.connection, at: time)
-        case .opened(let response, let isReconnect):
+        case .opened(let response, let isReconnect, let phases):
             self.summary.openedAt = time
+            self.handshakePhases = phases
             self.summary.connects += 1
             if isReconnect { self.summary.reconnects += 1 }
             self.summary.consecutiveFailures = 0
@@ -116,7 +119,14 @@ final class SessionTracker {
             break
         case .roundTrip(_, let rtt):
             self.summary.rtt = rtt.seconds
-        case .connectFailed(let error):
+            // A pong for a stale feed: quiet, not half-open.
+            if self.summary.stale != nil { self.summary.stale = .answered }
+        case .stale(_, let pings):
+            self.summary.stale = pings
+        case .fresh:
+            self.summary.stale = nil
+        case .connectFailed(let error, let phases):
+            self.handshakePhases = phases
             self.summary.consecutiveFailures += 1
             let detail = self.redaction.text(error.description)
             self.setTexts(self.texts.with(lastError: .some(detail)))
@@ -219,6 +229,7 @@ final class SessionTracker {
         self.summary.timeInEarlierStates[self.summary.state] += max(0, time - self.summary.stateSince)
         self.summary.state = state
         self.summary.stateSince = time
+        if state != .open { self.summary.stale = nil }
         switch state {
         case .closing, .halfClosed, .closedAwaitingTransport:
             self.step(.entered(state), connection: self.summary.connection, at: time)
@@ -289,7 +300,8 @@ final class SessionTracker {
             closeTimeout: self.closeTimeout,
             transportCloseGrace: self.transportCloseGrace,
             messages: self.messageLog?.recent ?? [],
-            refusedCommands: self.refusedCommands
+            refusedCommands: self.refusedCommands,
+            handshakePhases: self.handshakePhases
         )
     }
 }

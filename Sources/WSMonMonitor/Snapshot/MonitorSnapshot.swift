@@ -44,6 +44,8 @@ public struct MonitorSnapshot: Sendable {
 /// Aggregates over every session.
 public struct Totals: Sendable {
     public var sessionsByState: [SessionState: Int] = [:]
+    /// Open sessions whose feed is stale (`--stale-after`).
+    public var staleSessions = 0
     public var rates1s = Rates()
     public var rates10s = Rates()
     /// Reconnect attempts per second over the last 10 s.

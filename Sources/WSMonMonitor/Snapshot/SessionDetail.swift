@@ -1,3 +1,5 @@
+import WSMonClient
+
 /// Everything about one session, for the detail pane: its recent frames, handshake headers,
 /// close handshakes and reconnect history.
 public struct SessionDetail: Hashable, Sendable {
@@ -21,6 +23,8 @@ public struct SessionDetail: Hashable, Sendable {
     public var messages: [MessageLogEntry]
     /// Sends, pings and closes that could not be done, with their times, oldest first.
     public var refusedCommands: [RefusedCommand]
+    /// How long each phase of the last attempt took (nil before any ended or opened).
+    public var handshakePhases: HandshakePhases?
 
     public init(
         summary: SessionSummary,
@@ -35,7 +39,8 @@ public struct SessionDetail: Hashable, Sendable {
         closeTimeout: Double,
         transportCloseGrace: Double,
         messages: [MessageLogEntry],
-        refusedCommands: [RefusedCommand]
+        refusedCommands: [RefusedCommand],
+        handshakePhases: HandshakePhases? = nil
     ) {
         self.summary = summary
         self.texts = texts
@@ -50,6 +55,7 @@ public struct SessionDetail: Hashable, Sendable {
         self.transportCloseGrace = transportCloseGrace
         self.messages = messages
         self.refusedCommands = refusedCommands
+        self.handshakePhases = handshakePhases
     }
 }
 

@@ -130,6 +130,8 @@ public struct SessionSummary: Hashable, Sendable {
     public var lastFailureStatus: UInt16?
     /// TLS verification is off for this session.
     public var insecure = false
+    /// Open but silent past `--stale-after`, and what its pings say; nil while data flows.
+    public var stale: PingEvidence?
     /// Time spent in each state before the current one (see `timeInState(at:)`).
     public var timeInEarlierStates = StateDurations()
     var textsSlot = TextsSlot()

@@ -89,14 +89,14 @@ extension Array where Element == SessionEvent {
 
     var connectErrors: [ConnectError] {
         self.compactMap {
-            if case .connectFailed(let error) = $0.kind { return error }
+            if case .connectFailed(let error, _) = $0.kind { return error }
             return nil
         }
     }
 
     var opens: [(connection: Int, isReconnect: Bool)] {
         self.compactMap {
-            if case .opened(_, let isReconnect) = $0.kind { return ($0.connection, isReconnect) }
+            if case .opened(_, let isReconnect, _) = $0.kind { return ($0.connection, isReconnect) }
             return nil
         }
     }

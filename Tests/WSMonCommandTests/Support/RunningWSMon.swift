@@ -18,9 +18,12 @@ final class RunningWSMon: @unchecked Sendable {
     let stderrPath = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-err-\(UUID().uuidString)")
         .path
     private var readBuffer: [UInt8] = []
+    /// Where stdout goes, for `.file`.
+    let stdoutPath: String?
 
     init(_ arguments: [String], stdout: Stdout) throws {
         let output: Int32
+        if case .file(let path) = stdout { self.stdoutPath = path } else { self.stdoutPath = nil }
         switch stdout {
         case .stalledPipe, .pipe:
             var ends: [Int32] = [-1, -1]

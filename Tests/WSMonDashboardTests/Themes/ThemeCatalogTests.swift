@@ -59,7 +59,7 @@ struct ThemeCatalogTests {
                     line: 2,
                     key: "state.opne",
                     message: "unknown role (expected waiting, connecting, open, closing, half-closed, "
-                        + "closed-awaiting-transport, reconnecting or stopped)"
+                        + "closed-awaiting-transport, reconnecting, stopped or stale)"
                 )
             ) { try ThemeCatalog.resolve(option: "broken", environment: environment) }
         }

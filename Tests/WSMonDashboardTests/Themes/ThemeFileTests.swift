@@ -9,7 +9,7 @@ struct ThemeFileTests {
         "\"default\", a name (black, red, green, yellow, blue, magenta, cyan, white, bright- of each), "
         + "an integer 0 to 255 or \"#rrggbb\""
     static let stateRoles =
-        "waiting, connecting, open, closing, half-closed, closed-awaiting-transport, reconnecting or stopped"
+        "waiting, connecting, open, closing, half-closed, closed-awaiting-transport, reconnecting, stopped or stale"
     static let attributeNames = "bold, dim, italic, underline and reverse"
 
     @Test func customThemeReadsEveryColourSyntaxAndLeavesOtherRolesOut() throws {
