@@ -2,7 +2,8 @@
 # Runs every Autobahn|Testsuite case (fuzzingserver mode), 1–10 and the permessage-deflate
 # cases 12.* and 13.*, against wsmon's client and fails unless there are 0 FAILED and at most
 # MAX_NON_STRICT (default 12, what Python websockets 17.4 gets) NON-STRICT cases.
-# EXCLUDE_CASES (e.g. "12.*,13.*") leaves cases out for a quicker run. Needs ../shared/autobahn beside the checkout
+# EXCLUDE_CASES (e.g. "12.*,13.*") leaves cases out for a quicker run. Needs
+# ../shared/autobahn beside the checkout
 # (or AUTOBAHN_KIT), Python 3 with venv, and GNU patch.
 #
 #   scripts/autobahn.sh [OUTDIR]      (default .build-autobahn)

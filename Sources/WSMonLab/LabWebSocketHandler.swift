@@ -63,7 +63,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             if let frame = self.invalidFrame(kind) { context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil) }
         case .periodicDrop(let every, let jitter):
             self.after(every + Double.random(in: 0...jitter)) { $0.dropTCP() }
-        case .echo, .ignoreClose, .reject, .notFound:
+        case .echo, .ignoreClose, .reject, .notFound, .deflate:
             break
         }
     }

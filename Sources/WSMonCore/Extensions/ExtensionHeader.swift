@@ -37,3 +37,12 @@ struct ExtensionHeaderElement: Hashable {
         return ExtensionParameter(name: name, value: value)
     }
 }
+
+extension ExtensionParameter {
+    /// The parameters of the first extension in a `Sec-WebSocket-Extensions` value
+    /// (`permessage-deflate; client_max_window_bits` gives one), for showing an offer
+    /// parameter by parameter; empty when it has none or does not parse.
+    public static func parameters(ofFirstExtensionIn value: String) -> [ExtensionParameter] {
+        ExtensionHeaderElement.parse([value])?.first?.parameters ?? []
+    }
+}

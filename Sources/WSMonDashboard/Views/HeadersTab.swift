@@ -8,6 +8,7 @@ enum HeadersTab {
         lines.append([])
         lines.append([Span("Response", .tableHeader)])
         lines += self.block(detail.response, none: "no response yet")
+        lines += CompressionSection.lines(detail)
         return lines
     }
 

@@ -20,6 +20,9 @@ final class SessionTracker {
     private var traffic = TrafficWindow()
     private var request: HeaderBlock?
     private var response: HeaderBlock?
+    /// A compressed message is arriving (its frames count towards the compression ratio).
+    private var receivingCompressed = false
+    private var deflate: PerMessageDeflateParameters?
     private var finishedTimelines: [CloseTimeline] = []
     private var currentTimeline: CloseTimeline?
     private var reconnectHistory: [ReconnectEntry] = []
@@ -88,6 +91,7 @@ final class SessionTracker {
                 headers: request.headers.fields
             )
             self.response = nil
+            self.deflate = nil
             self.remember(.attempt(attempt), connection: event.connection, at: time)
         case .opened(let response, let isReconnect):
             self.summary.openedAt = time
@@ -98,6 +102,7 @@ final class SessionTracker {
                 firstLine: "HTTP/1.1 \(response.statusCode) \(response.reasonPhrase)",
                 headers: response.headers.fields
             )
+            self.deflate = response.deflate
             self.currentTimeline = nil
             self.remember(.opened(isReconnect: isReconnect), connection: event.connection, at: time)
         case .connection(let connectionEvent):
@@ -196,6 +201,11 @@ final class SessionTracker {
         if inbound {
             self.summary.messagesIn += UInt64(messages)
             self.summary.bytesIn += record.length
+            // RSV1 marks a compressed message's first frame; its last carries the inflated size.
+            if record.rsv & 0b100 != 0 { self.receivingCompressed = true }
+            if self.receivingCompressed { self.summary.compressedBytesIn += record.length }
+            if let size = record.messageSize { self.summary.inflatedBytesIn += size }
+            if record.fin { self.receivingCompressed = false }
         } else {
             self.summary.messagesOut += UInt64(messages)
             self.summary.bytesOut += record.length
@@ -266,7 +276,7 @@ final class SessionTracker {
     }
 
     func detail() -> SessionDetail {
-        SessionDetail(
+        var detail = SessionDetail(
             summary: self.summary,
             texts: self.texts,
             frames: self.frames.entries,
@@ -281,6 +291,8 @@ final class SessionTracker {
             messages: self.messageLog?.recent ?? [],
             refusedCommands: self.refusedCommands
         )
+        detail.deflate = self.deflate
+        return detail
     }
 }
 

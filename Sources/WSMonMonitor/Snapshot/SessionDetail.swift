@@ -1,3 +1,5 @@
+import WSMonCore
+
 /// Everything about one session, for the detail pane: its recent frames, handshake headers,
 /// close handshakes and reconnect history.
 public struct SessionDetail: Hashable, Sendable {
@@ -21,6 +23,9 @@ public struct SessionDetail: Hashable, Sendable {
     public var messages: [MessageLogEntry]
     /// Sends, pings and closes that could not be done, with their times, oldest first.
     public var refusedCommands: [RefusedCommand]
+    /// What the server accepted of the permessage-deflate offer on the connection last
+    /// opened; nil: not negotiated (the offer itself is in `request`).
+    public var deflate: PerMessageDeflateParameters?
 
     public init(
         summary: SessionSummary,
