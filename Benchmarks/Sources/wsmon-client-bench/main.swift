@@ -7,6 +7,7 @@ import WSMonCore
 //   (no arguments)              (a) 1,000,000 × 32-byte text and (b) 200 × 1 MiB binary, every client
 //   sessions [N] [SECONDS]      (c) N sessions (default 10,000) held open, 1 message/s each
 //   serve-ticker                child process for (c): prints READY <port>
+//   deflate                     (d) 100,000 × 1 KiB JSON over permessage-deflate, vs hummingbird and Python
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 struct Workload: Sendable {
@@ -156,6 +157,10 @@ case "sessions":
     try await Scale.run(sessions: count, seconds: duration, serverPort: port)
     try input.fileHandleForWriting.close()
     server.terminate()
+case "deflate":
+    try await DeflateWorkload.run()
+case "serve-deflate":
+    try await DeflateWorkload.serve()
 case "only":
     // Profiling aid: one client, one workload: only sink|async|hummingbird|kit text|binary
     try await throughput(
