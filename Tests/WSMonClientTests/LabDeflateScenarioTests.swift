@@ -10,7 +10,7 @@ struct LabDeflateScenarioTests {
         _ path: String,
         configure: (inout SessionOptions) -> Void = { _ in },
         react: @escaping @Sendable (SessionEvent, Session) -> Void = { _, _ in },
-        until condition: @escaping ([SessionEvent]) -> Bool
+        until condition: ([SessionEvent]) -> Bool
     ) async throws -> (events: [SessionEvent], lab: [LabConnectionRecord]) {
         let lab = try await ScenarioLab.start()
         defer { lab.stop() }
@@ -37,28 +37,37 @@ struct LabDeflateScenarioTests {
     }
 
     @Test func deflateOnCompressesTheFeedAndTheEcho() async throws {
-        let (events, lab) = try await self.run("/deflate/on?rate=50&size=600") { event, session in
-            if case .opened = event.kind { session.send(.text(String(repeating: "echo me ", count: 100))) }
-        } until: { events in events.texts.contains(String(repeating: "echo me ", count: 100)) && events.texts.count >= 3 }
+        let echo = String(repeating: "echo me ", count: 100)
+        let (events, lab) = try await self.run(
+            "/deflate/on?rate=50&size=600",
+            react: { event, session in
+                if case .opened = event.kind { session.send(.text(echo)) }
+            },
+            until: { $0.texts.contains(echo) && $0.texts.count >= 3 }
+        )
         let agreed = try #require(Self.agreed(events))
         #expect(agreed.clientMaxWindowBits == 15)
         let received = Self.frames(events).filter { $0.direction == .inbound }
         #expect(received.allSatisfy { $0.rsv == 4 && $0.length < $0.messageSize ?? 0 })
         #expect(lab.first?.framesReceived.first { $0.opcode == 1 }?.rsv1 == true)
-        #expect(lab.first?.messagesReceived == [String(repeating: "echo me ", count: 100)])
+        #expect(lab.first?.messagesReceived == [echo])
     }
 
     @Test func bareAnswerOpensWithTheDefaults() async throws {
-        let (events, _) = try await self.run("/deflate/bare?rate=50") { $0.texts.count >= 2 }
+        let (events, _) = try await self.run("/deflate/bare?rate=50", until: { $0.texts.count >= 2 })
         let agreed = try #require(Self.agreed(events))
         #expect(agreed.accepted.isEmpty && agreed.serverMaxWindowBits == 15 && agreed.clientMaxWindowBits == 15)
     }
 
     @Test func windowBits8WorksBothWays() async throws {
         let long = (0..<400).map { "item \($0 % 37) of a long list" }.joined(separator: ", ")
-        let (events, lab) = try await self.run("/deflate/window-8?rate=50") { event, session in
-            if case .opened = event.kind { session.send(.text(long)) }
-        } until: { $0.texts.contains(long) && $0.texts.count >= 3 }
+        let (events, lab) = try await self.run(
+            "/deflate/window-8?rate=50",
+            react: { event, session in
+                if case .opened = event.kind { session.send(.text(long)) }
+            },
+            until: { $0.texts.contains(long) && $0.texts.count >= 3 }
+        )
         let agreed = try #require(Self.agreed(events))
         #expect(agreed.serverMaxWindowBits == 8 && agreed.clientMaxWindowBits == 8)
         #expect(lab.first?.messagesReceived == [long])
@@ -66,12 +75,16 @@ struct LabDeflateScenarioTests {
     }
 
     @Test func noContextTakeoverBothWays() async throws {
-        let (events, _) = try await self.run("/deflate/no-context-takeover?rate=50") { event, session in
-            if case .opened = event.kind {
-                session.send(.text("one one one one"))
-                session.send(.text("one one one one"))
-            }
-        } until: { $0.texts.filter { $0 == "one one one one" }.count == 2 }
+        let (events, _) = try await self.run(
+            "/deflate/no-context-takeover?rate=50",
+            react: { event, session in
+                if case .opened = event.kind {
+                    session.send(.text("one one one one"))
+                    session.send(.text("one one one one"))
+                }
+            },
+            until: { $0.texts.filter { $0 == "one one one one" }.count == 2 }
+        )
         let agreed = try #require(Self.agreed(events))
         #expect(agreed.serverNoContextTakeover && agreed.clientNoContextTakeover)
         let sent = Self.frames(events).filter { $0.direction == .outbound }
@@ -79,29 +92,31 @@ struct LabDeflateScenarioTests {
     }
 
     @Test func rsv1WithoutNegotiationIsAViolation() async throws {
-        let (events, _) = try await self.run("/deflate/rsv1-unnegotiated") { $0.stopped != nil }
+        let (events, _) = try await self.run("/deflate/rsv1-unnegotiated", until: { $0.stopped != nil })
         #expect(Self.agreed(events) == nil)
         #expect(Self.violations(events) == [.reservedBitsSet(4)])
         #expect(events.closeSummaries.first?.sent?.code == .protocolError)
     }
 
     @Test func uncompressedMessageMidStreamIsDelivered() async throws {
-        let (events, _) = try await self.run("/deflate/uncompressed-mid-stream") { $0.texts.count == 3 }
+        let (events, _) = try await self.run("/deflate/uncompressed-mid-stream", until: { $0.texts.count == 3 })
         #expect(events.texts == ["first, compressed", "second, sent plain in a compressed session", "third, compressed"])
         #expect(Self.frames(events).filter { $0.direction == .inbound }.map(\.rsv) == [4, 0, 4])
     }
 
     @Test func bombFailsWith1009AtTheLimit() async throws {
-        let (events, _) = try await self.run("/deflate/bomb", configure: { $0.connection.maxMessageSize = 1 << 20 }) {
-            $0.stopped != nil
-        }
+        let (events, _) = try await self.run(
+            "/deflate/bomb",
+            configure: { $0.connection.maxMessageSize = 1 << 20 },
+            until: { $0.stopped != nil }
+        )
         #expect(events.texts == ["before the bomb"])
         #expect(Self.violations(events) == [.inflatedMessageTooLarge(limit: 1 << 20)])
         #expect(events.closeSummaries.first?.sent?.code == .messageTooBig)
     }
 
     @Test func corruptDataFailsWith1007() async throws {
-        let (events, _) = try await self.run("/deflate/corrupt") { $0.stopped != nil }
+        let (events, _) = try await self.run("/deflate/corrupt", until: { $0.stopped != nil })
         #expect(events.texts == ["before the corrupt message"])
         #expect(Self.violations(events).map(\.name) == ["corrupt_compressed_data"])
         #expect(events.closeSummaries.first?.sent?.code == .invalidPayloadData)
