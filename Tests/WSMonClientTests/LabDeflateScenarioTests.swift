@@ -21,8 +21,10 @@ struct LabDeflateScenarioTests {
     }
 
     private static func agreed(_ events: [SessionEvent]) -> PerMessageDeflateParameters? {
-        events.lazy.compactMap { if case .opened(let response, _) = $0.kind { return response.deflate } else { return nil } }
-            .first
+        events.lazy.compactMap {
+            if case .opened(let response, _) = $0.kind { return response.deflate } else { return nil }
+        }
+        .first
     }
 
     private static func frames(_ events: [SessionEvent]) -> [FrameRecord] {
@@ -33,7 +35,9 @@ struct LabDeflateScenarioTests {
     }
 
     private static func violations(_ events: [SessionEvent]) -> [PeerViolation] {
-        events.compactMap { if case .connection(.violation(let violation)) = $0.kind { return violation } else { return nil } }
+        events.compactMap {
+            if case .connection(.violation(let violation)) = $0.kind { return violation } else { return nil }
+        }
     }
 
     @Test func deflateOnCompressesTheFeedAndTheEcho() async throws {
@@ -100,7 +104,9 @@ struct LabDeflateScenarioTests {
 
     @Test func uncompressedMessageMidStreamIsDelivered() async throws {
         let (events, _) = try await self.run("/deflate/uncompressed-mid-stream", until: { $0.texts.count == 3 })
-        #expect(events.texts == ["first, compressed", "second, sent plain in a compressed session", "third, compressed"])
+        #expect(
+            events.texts == ["first, compressed", "second, sent plain in a compressed session", "third, compressed"]
+        )
         #expect(Self.frames(events).filter { $0.direction == .inbound }.map(\.rsv) == [4, 0, 4])
     }
 

@@ -20,7 +20,9 @@ struct DemoTests {
             ])
         )
         // The compressed feed: negotiated, and its messages smaller on the wire.
-        #expect(result.events("open").contains { $0["name"] as? String == "deflate feed" && $0["deflate"] as? Bool == true })
+        #expect(
+            result.events("open").contains { $0["name"] as? String == "deflate feed" && $0["deflate"] as? Bool == true }
+        )
         let compressed = result.events("message").filter { $0["name"] as? String == "deflate feed" }
         #expect(!compressed.isEmpty)
         #expect(compressed.allSatisfy { ($0["wire_size"] as? Int ?? .max) < ($0["size"] as? Int ?? 0) })

@@ -63,7 +63,8 @@ struct EventLineReadingTests {
         agreed.serverMaxWindowBits = 10
         agreed.clientNoContextTakeover = true
         agreed.accepted = [
-            ExtensionParameter(name: "server_max_window_bits", value: "10"), ExtensionParameter(name: "client_no_context_takeover"),
+            ExtensionParameter(name: "server_max_window_bits", value: "10"),
+            ExtensionParameter(name: "client_no_context_takeover"),
         ]
         let response = HandshakeResponse(
             statusCode: 101,
@@ -74,13 +75,19 @@ struct EventLineReadingTests {
         )
         let object = try Self.line(.opened(response, isReconnect: false))
         #expect(object["deflate"] as? Bool == true)
-        #expect(object["extension"] as? String == "permessage-deflate; server_max_window_bits=10; client_no_context_takeover")
+        #expect(
+            object["extension"] as? String
+                == "permessage-deflate; server_max_window_bits=10; client_no_context_takeover"
+        )
         #expect(object["deflate_server_max_window_bits"] as? Int == 10)
         #expect(object["deflate_client_max_window_bits"] as? Int == 15)
         #expect(object["deflate_server_no_context_takeover"] as? Bool == false)
         #expect(object["deflate_client_no_context_takeover"] as? Bool == true)
         let plain = try Self.line(
-            .opened(HandshakeResponse(statusCode: 101, reasonPhrase: "", headers: HTTPHeaders(), subprotocol: nil), isReconnect: true)
+            .opened(
+                HandshakeResponse(statusCode: 101, reasonPhrase: "", headers: HTTPHeaders(), subprotocol: nil),
+                isReconnect: true
+            )
         )
         #expect(plain["deflate"] as? Bool == false)
         #expect(plain["extension"] == nil)
@@ -113,7 +120,9 @@ struct EventLineReadingTests {
         #expect(message["size"] as? Int == 2000)
         #expect(message["wire_size"] as? Int == 156)
         // The next message counts from zero.
-        _ = try encode(.connection(.frame(FrameRecord(direction: .inbound, opcode: .text, fin: true, masked: false, length: 5))))
+        _ = try encode(
+            .connection(.frame(FrameRecord(direction: .inbound, opcode: .text, fin: true, masked: false, length: 5)))
+        )
         #expect(try encode(.connection(.text("hello")))?["wire_size"] as? Int == 7)
     }
 }

@@ -89,7 +89,10 @@ struct DeflateMessageTests {
     @Test func withoutServerContextTakeoverEachMessageStandsAlone() {
         var offer = PerMessageDeflateOffer()
         offer.serverNoContextTakeover = true
-        var connection = Self.compressedConnection(answer: "permessage-deflate; server_no_context_takeover", offer: offer)
+        var connection = Self.compressedConnection(
+            answer: "permessage-deflate; server_no_context_takeover",
+            offer: offer
+        )
         for _ in 0..<3 {
             let events = connection.feed(
                 ServerFrame(rsv: 4, opcode: .text, payload: ReferenceDeflater(windowBits: 15).compress(Self.json))
@@ -223,7 +226,9 @@ struct DeflateMessageTests {
         let sent = connection.sentFrames()
         #expect(sent[0].payload == sent[1].payload)
         // A fresh inflater reads the second on its own.
-        #expect(ReferenceInflater(windowBits: 15).decompress(sent[1].payload, expectedSize: Self.json.count) == Self.json)
+        #expect(
+            ReferenceInflater(windowBits: 15).decompress(sent[1].payload, expectedSize: Self.json.count) == Self.json
+        )
     }
 
     @Test func fragmentsGoUncompressed() throws {
@@ -238,9 +243,12 @@ struct DeflateMessageTests {
     static let farRepeats: [UInt8] = {
         var generator = SeededRandom(seed: 11)
         let words = (0..<64).map { index in
-            "w\(index)" + String((0..<8).map { _ in Character(UnicodeScalar(UInt8.random(in: 97...122, using: &generator))) })
+            "w\(index)"
+                + String((0..<8).map { _ in Character(UnicodeScalar(UInt8.random(in: 97...122, using: &generator))) })
         }
-        return Array((0..<3000).map { _ in words[Int.random(in: 0..<64, using: &generator)] }.joined(separator: " ").utf8)
+        return Array(
+            (0..<3000).map { _ in words[Int.random(in: 0..<64, using: &generator)] }.joined(separator: " ").utf8
+        )
     }()
 
     @Test(arguments: 8...15)
@@ -254,7 +262,9 @@ struct DeflateMessageTests {
         // Server to us: what a zlib peer sends for this window (9 bits when asked for 8).
         let server = ReferenceDeflater(windowBits: bits)
         for _ in 0..<2 {
-            let events = connection.feed(ServerFrame(rsv: 4, opcode: .binary, payload: server.compress(Self.farRepeats)))
+            let events = connection.feed(
+                ServerFrame(rsv: 4, opcode: .binary, payload: server.compress(Self.farRepeats))
+            )
             #expect(events.withoutFrames == [.binary(Self.farRepeats)])
         }
         // Us to the server: an inflater with exactly this window must read it, 8 bits included.

@@ -150,7 +150,10 @@ struct DeflateNegotiationTests {
         offer.clientMaxWindowBits = .atMost(9)
         let (_, server) = self.answer("permessage-deflate; server_max_window_bits=11", offer: offer)
         #expect(self.failure(of: server) == .extensionParameterInvalid("server_max_window_bits", value: "11"))
-        let (_, client) = self.answer("permessage-deflate; server_max_window_bits=10; client_max_window_bits=10", offer: offer)
+        let (_, client) = self.answer(
+            "permessage-deflate; server_max_window_bits=10; client_max_window_bits=10",
+            offer: offer
+        )
         #expect(self.failure(of: client) == .extensionParameterInvalid("client_max_window_bits", value: "10"))
         let (accepted, _) = self.answer("permessage-deflate; server_max_window_bits=9", offer: offer)
         #expect(accepted.response?.deflate?.serverMaxWindowBits == 9)

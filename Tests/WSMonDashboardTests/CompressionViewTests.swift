@@ -25,7 +25,8 @@ struct CompressionViewTests {
         if answered {
             detail.response = HeaderBlock(
                 firstLine: "HTTP/1.1 101 Switching Protocols",
-                headers: deflate.map { [HTTPHeaders.Field(name: "Sec-WebSocket-Extensions", value: $0.headerValue)] } ?? []
+                headers: deflate.map { [HTTPHeaders.Field(name: "Sec-WebSocket-Extensions", value: $0.headerValue)] }
+                    ?? []
             )
         }
         detail.deflate = deflate
@@ -69,7 +70,10 @@ struct CompressionViewTests {
     }
 
     @Test func aDeclinedOfferSaysSo() {
-        let text = Self.text(Self.detail(offer: "permessage-deflate; client_max_window_bits", deflate: nil), tab: .headers)
+        let text = Self.text(
+            Self.detail(offer: "permessage-deflate; client_max_window_bits", deflate: nil),
+            tab: .headers
+        )
         #expect(text.contains("offered permessage-deflate; client_max_window_bits; declined by the server"), "\(text)")
     }
 

@@ -72,7 +72,9 @@ enum BenchServer {
                 text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
                 .map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? ""
             var extensions = ""
-            if case .streamFile(_, _, let answer?) = self.mode { extensions = "Sec-WebSocket-Extensions: \(answer)\r\n" }
+            if case .streamFile(_, _, let answer?) = self.mode {
+                extensions = "Sec-WebSocket-Extensions: \(answer)\r\n"
+            }
             let response =
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: \(HandshakeRequest.accept(forKey: key))\r\n\(extensions)\r\n"

@@ -37,7 +37,9 @@ enum DeflateWorkload {
             inflated += message.count
             let compressed = message.withUnsafeBytes { engine.deflate($0)! }
             frame.removeAll(keepingCapacity: true)
-            FrameHeader(fin: true, rsv: 0b100, opcode: .text, payloadLength: UInt64(compressed.count)).encode(into: &frame)
+            FrameHeader(fin: true, rsv: 0b100, opcode: .text, payloadLength: UInt64(compressed.count)).encode(
+                into: &frame
+            )
             buffer.writeBytes(frame)
             buffer.writeBytes(compressed)
         }
@@ -111,7 +113,9 @@ enum DeflateWorkload {
         }
         let names = clients.map(\.name) + ["Python websockets 17.4"]
         var rates: [Double] = []
-        print("  \("client".padding(toLength: 38, withPad: " ", startingAt: 0)) \("msgs/s".leftPadded(10)) \("CPU s".leftPadded(8))")
+        print(
+            "  \("client".padding(toLength: 38, withPad: " ", startingAt: 0)) \("msgs/s".leftPadded(10)) \("CPU s".leftPadded(8))"
+        )
         for (name, runs) in zip(names, samples) {
             let wall = runs.map(\.wall).sorted()[runs.count / 2]
             let cpu = runs.map(\.cpu).sorted()[runs.count / 2]
@@ -137,7 +141,11 @@ enum DeflateWorkload {
         let (stream, _) = self.stream()
         try Data(stream.readableBytesView).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let mode = BenchServer.Mode.streamFile(path: path, length: stream.readableBytes, extensions: "permessage-deflate")
+        let mode = BenchServer.Mode.streamFile(
+            path: path,
+            length: stream.readableBytes,
+            extensions: "permessage-deflate"
+        )
         let (_, port) = try await BenchServer.start(group: group, mode: mode)
         FileHandle.standardOutput.write(Data("READY \(port)\n".utf8))
         _ = readLine()

@@ -123,7 +123,8 @@ extension ClientConnection {
         // A compressed message is held to the limit on the wire here and inflated, while
         // inflating (`receiveCompressedData`).
         let soFar =
-            header.opcode != .continuation ? 0 : (self.message.isCompressed ? self.message.wireLength : self.message.length)
+            header.opcode != .continuation
+            ? 0 : (self.message.isCompressed ? self.message.wireLength : self.message.length)
         if soFar + header.payloadLength > UInt64(self.options.maxMessageSize) {
             return .messageTooLarge(length: soFar + header.payloadLength, limit: self.options.maxMessageSize)
         }
@@ -222,7 +223,9 @@ extension ClientConnection {
         }
         if self.message.opcode == .text {
             var validator = self.message.utf8
-            let bad = self.message.buffer.withUnsafeBytes { validator.validate(UnsafeRawBufferPointer(rebasing: $0[before...])) }
+            let bad = self.message.buffer.withUnsafeBytes {
+                validator.validate(UnsafeRawBufferPointer(rebasing: $0[before...]))
+            }
             self.message.utf8 = validator
             if let bad {
                 self.recordInboundFrame()

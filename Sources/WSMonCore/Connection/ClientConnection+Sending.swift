@@ -100,7 +100,13 @@ extension ClientConnection {
         messageSize: UInt64? = nil
     ) {
         let key = UInt32(truncatingIfNeeded: self.random.next())
-        let header = FrameHeader(fin: fin, rsv: rsv, opcode: opcode, maskingKey: key, payloadLength: UInt64(payload.count))
+        let header = FrameHeader(
+            fin: fin,
+            rsv: rsv,
+            opcode: opcode,
+            maskingKey: key,
+            payloadLength: UInt64(payload.count)
+        )
         header.encode(into: &self.outbound)
         let start = self.outbound.count
         self.outbound.append(contentsOf: payload)

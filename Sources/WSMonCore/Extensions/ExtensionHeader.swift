@@ -33,7 +33,9 @@ struct ExtensionHeaderElement: Hashable {
         let name = String(text[..<equals]).trimmingASCIIWhitespace
         var value = String(text[text.index(after: equals)...]).trimmingASCIIWhitespace
         guard !name.isEmpty else { return nil }
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+            value = String(value.dropFirst().dropLast())
+        }
         return ExtensionParameter(name: name, value: value)
     }
 }

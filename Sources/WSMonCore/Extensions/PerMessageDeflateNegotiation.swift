@@ -9,8 +9,7 @@ extension PerMessageDeflateOffer {
         }
         guard let element = elements.first else { return .success(nil) }
         // RFC 6455 §9.1: the server answers with extensions the client offered, and we offer one.
-        if let other = elements.first(where: { $0.name.lowercasedASCII != PerMessageDeflateParameters.extensionName })
-        {
+        if let other = elements.first(where: { $0.name.lowercasedASCII != PerMessageDeflateParameters.extensionName }) {
             return .failure(.extensionNotOffered(other.name))
         }
         if elements.count > 1 { return .failure(.multipleExtensionsAccepted(count: elements.count)) }

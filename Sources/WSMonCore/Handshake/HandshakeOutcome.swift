@@ -156,7 +156,8 @@ public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible
             return "server answered permessage-deflate with '\(name)' more than once (RFC 7692 §7.1)"
         case .extensionParameterInvalid(let name, let value):
             let shown = value.map { "'\($0)'" } ?? "no value"
-            return "server answered permessage-deflate with \(name) = \(shown), not allowed by our offer (RFC 7692 §7.1.2)"
+            return
+                "server answered permessage-deflate with \(name) = \(shown), not allowed by our offer (RFC 7692 §7.1.2)"
         case .extensionParameterNotOffered(let name):
             return "server answered permessage-deflate with '\(name)', which we did not offer (RFC 7692 §7.1.2.2)"
         case .extensionParameterMissing(let name):

@@ -28,7 +28,12 @@ public struct FrameRecord: Hashable, Sendable, CustomStringConvertible {
 
     /// Bytes the frame took on the wire, header included.
     public var wireSize: UInt64 {
-        let header = FrameHeader(fin: self.fin, opcode: self.opcode, maskingKey: self.masked ? 0 : nil, payloadLength: self.length)
+        let header = FrameHeader(
+            fin: self.fin,
+            opcode: self.opcode,
+            maskingKey: self.masked ? 0 : nil,
+            payloadLength: self.length
+        )
         return UInt64(header.encodedSize) + self.length
     }
 

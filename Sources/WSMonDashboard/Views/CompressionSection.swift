@@ -46,7 +46,10 @@ enum CompressionSection {
         if let ratio = summary.compressionRatio {
             lines.append([
                 Span("  received ", .dim),
-                Span("\(Units.bytes(summary.inflatedBytesIn)) in \(Units.bytes(summary.compressedBytesIn)) on the wire", .text),
+                Span(
+                    "\(Units.bytes(summary.inflatedBytesIn)) in \(Units.bytes(summary.compressedBytesIn)) on the wire",
+                    .text
+                ),
                 Span("  \(self.ratio(ratio))", .frameIn),
             ])
         }

@@ -162,7 +162,10 @@ enum FrameLogTab {
             Span(clock.timeOfDay(entry.time) + " ", .dim),
             Span(inbound ? "← " : "→ ", role),
             Span(self.pad(self.opcodeName(record.opcode), 7), role),
-            Span(self.pad(flags, 11), (record.rsv != 0 && !compressed) || (inbound && record.masked) ? .violation : .dim),
+            Span(
+                self.pad(flags, 11),
+                (record.rsv != 0 && !compressed) || (inbound && record.masked) ? .violation : .dim
+            ),
             Span(self.pad(Units.bytes(record.length), 8, right: true) + "  ", .text),
         ]
         // A compressed message's last frame: the size on the wire above, inflated here.

@@ -27,7 +27,8 @@ enum DeflateScenario: String, CaseIterable, Equatable {
         case .rsv1Unnegotiated: return nil
         case .on: return offersClientBits ? "permessage-deflate; client_max_window_bits=15" : "permessage-deflate"
         case .window8:
-            return "permessage-deflate; server_max_window_bits=8" + (offersClientBits ? "; client_max_window_bits=8" : "")
+            return "permessage-deflate; server_max_window_bits=8"
+                + (offersClientBits ? "; client_max_window_bits=8" : "")
         case .noContextTakeover: return "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
         case .bare, .uncompressedMidStream, .bomb, .corrupt: return "permessage-deflate"
         }

@@ -46,10 +46,14 @@ final class LabDeflateHandler: ChannelInboundHandler {
             self.send(text: "third, compressed")
         case .bomb:
             self.send(text: "before the bomb", compressed: false)
-            self.write(WebSocketFrame(fin: true, rsv1: true, opcode: .binary, data: ByteBuffer(bytes: DeflateScenario.bomb)))
+            self.write(
+                WebSocketFrame(fin: true, rsv1: true, opcode: .binary, data: ByteBuffer(bytes: DeflateScenario.bomb))
+            )
         case .corrupt:
             self.send(text: "before the corrupt message")
-            self.write(WebSocketFrame(fin: true, rsv1: true, opcode: .text, data: ByteBuffer(bytes: [0xFF, 0xEE, 0xDD, 0xCC])))
+            self.write(
+                WebSocketFrame(fin: true, rsv1: true, opcode: .text, data: ByteBuffer(bytes: [0xFF, 0xEE, 0xDD, 0xCC]))
+            )
         }
     }
 
@@ -70,7 +74,9 @@ final class LabDeflateHandler: ChannelInboundHandler {
     private func send(text: String, compressed: Bool = true) {
         let bytes = Array(text.utf8)
         if compressed, let deflater = self.deflater {
-            self.write(WebSocketFrame(fin: true, rsv1: true, opcode: .text, data: ByteBuffer(bytes: deflater.compress(bytes))))
+            self.write(
+                WebSocketFrame(fin: true, rsv1: true, opcode: .text, data: ByteBuffer(bytes: deflater.compress(bytes)))
+            )
         } else {
             self.write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: bytes)))
         }
@@ -125,7 +131,14 @@ final class LabDeflateHandler: ChannelInboundHandler {
             self.lab.update(self.id) { $0.messagesReceived.append(String(decoding: message, as: UTF8.self)) }
             self.send(text: String(decoding: message, as: UTF8.self))
         } else if let deflater = self.deflater {
-            self.write(WebSocketFrame(fin: true, rsv1: true, opcode: .binary, data: ByteBuffer(bytes: deflater.compress(message))))
+            self.write(
+                WebSocketFrame(
+                    fin: true,
+                    rsv1: true,
+                    opcode: .binary,
+                    data: ByteBuffer(bytes: deflater.compress(message))
+                )
+            )
         } else {
             self.write(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: message)))
         }
