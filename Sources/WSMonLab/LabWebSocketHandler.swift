@@ -264,17 +264,14 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             // The client closed its side first; finish ours.
-            self.lab.update(self.id) { $0.clientClosedTCPFirst = true }
+            self.lab.clientClosedTCPFirst(self.id)
             context.close(promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let closedByUs = self.closedTCP
-        self.lab.update(self.id) { record in
-            if record.clientClosedTCPFirst == nil { record.clientClosedTCPFirst = !closedByUs }
-        }
+        self.lab.connectionEnded(self.id, closedByLab: self.closedTCP)
         for timer in self.timers { timer.cancel() }
         self.context = nil
         context.fireChannelInactive()

@@ -150,6 +150,19 @@ public final class ScenarioLab: Sendable {
         }
     }
 
+    /// The client closed its side of TCP first (the handler then closes ours).
+    func clientClosedTCPFirst(_ id: Int) {
+        self.update(id) { $0.clientClosedTCPFirst = true }
+    }
+
+    /// The connection is gone: when nobody was recorded as closing first, it was whoever
+    /// `closedByLab` says.
+    func connectionEnded(_ id: Int, closedByLab: Bool) {
+        self.update(id) { record in
+            if record.clientClosedTCPFirst == nil { record.clientClosedTCPFirst = !closedByLab }
+        }
+    }
+
     func update(_ id: Int, _ body: (inout LabConnectionRecord) -> Void) {
         self.state.withLock { state in
             if var record = state.records[id] {

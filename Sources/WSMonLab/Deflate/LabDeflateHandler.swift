@@ -146,16 +146,14 @@ final class LabDeflateHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
-            self.lab.update(self.id) { $0.clientClosedTCPFirst = true }
+            self.lab.clientClosedTCPFirst(self.id)
             context.close(promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.lab.update(self.id) { record in
-            if record.clientClosedTCPFirst == nil { record.clientClosedTCPFirst = !self.sentClose }
-        }
+        self.lab.connectionEnded(self.id, closedByLab: self.sentClose)
         self.timer?.cancel()
         self.context = nil
         context.fireChannelInactive()
