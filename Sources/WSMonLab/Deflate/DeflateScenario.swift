@@ -39,7 +39,7 @@ enum DeflateScenario: String, CaseIterable, Equatable {
     var noContextTakeover: Bool { self == .noContextTakeover }
 
     /// The bomb's one frame, made once: 80 MiB of zeros, above the client's 64 MiB default.
-    static let bomb: [UInt8] = LabDeflater(windowBits: 15, resetsPerMessage: true).compress(
+    static let bombPayload: [UInt8] = LabDeflater(windowBits: 15, resetsPerMessage: true).compress(
         [UInt8](repeating: 0, count: 80 << 20)
     )
 }

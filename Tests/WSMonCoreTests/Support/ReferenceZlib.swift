@@ -52,21 +52,29 @@ final class ReferenceInflater {
     }
 
     /// Inflates one message (its tail put back); nil when zlib refuses it, for instance a
-    /// distance beyond the window.
+    /// distance beyond the window. Output comes 64 bytes a call: zlib lets a distance reach
+    /// back into the current call's output whatever the window, so only small steps make the
+    /// window the whole history, as it is for a peer that reads in small pieces.
     func decompress(_ message: [UInt8], expectedSize: Int) -> [UInt8]? {
         var input = message + [0, 0, 0xFF, 0xFF]
-        var output = [UInt8](repeating: 0, count: expectedSize + 1024)
-        let produced: Int? = input.withUnsafeMutableBufferPointer { inputBuffer in
-            output.withUnsafeMutableBufferPointer { outputBuffer in
-                self.stream.pointee.next_in = inputBuffer.baseAddress
-                self.stream.pointee.avail_in = uInt(inputBuffer.count)
-                self.stream.pointee.next_out = outputBuffer.baseAddress
-                self.stream.pointee.avail_out = uInt(outputBuffer.count)
-                let status = inflate(self.stream, Z_SYNC_FLUSH)
-                guard status == Z_OK || status == Z_BUF_ERROR, self.stream.pointee.avail_in == 0 else { return nil }
-                return outputBuffer.count - Int(self.stream.pointee.avail_out)
+        var output: [UInt8] = []
+        var step = [UInt8](repeating: 0, count: 64)
+        let valid = input.withUnsafeMutableBufferPointer { inputBuffer -> Bool in
+            self.stream.pointee.next_in = inputBuffer.baseAddress
+            self.stream.pointee.avail_in = uInt(inputBuffer.count)
+            while output.count <= expectedSize + 1024 {
+                let (status, produced) = step.withUnsafeMutableBufferPointer { stepBuffer in
+                    self.stream.pointee.next_out = stepBuffer.baseAddress
+                    self.stream.pointee.avail_out = uInt(stepBuffer.count)
+                    let status = inflate(self.stream, Z_SYNC_FLUSH)
+                    return (status, stepBuffer.count - Int(self.stream.pointee.avail_out))
+                }
+                output += step[0..<produced]
+                guard status == Z_OK || status == Z_BUF_ERROR else { return false }
+                if self.stream.pointee.avail_in == 0 && produced < step.count { return true }
             }
+            return false
         }
-        return produced.map { Array(output[0..<$0]) }
+        return valid ? output : nil
     }
 }
