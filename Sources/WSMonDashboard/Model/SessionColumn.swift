@@ -68,8 +68,8 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
     /// Left out first when the terminal is narrow (higher goes first; 0 never).
     var dropOrder: Int {
         switch self {
-        case .compression: return 7
-        case .url: return 6
+        case .url: return 7
+        case .compression: return 6
         case .rateOut: return 5
         case .messagesOut: return 4
         case .rtt: return 3
