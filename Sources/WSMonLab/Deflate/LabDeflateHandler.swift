@@ -47,7 +47,12 @@ final class LabDeflateHandler: ChannelInboundHandler {
         case .bomb:
             self.send(text: "before the bomb", compressed: false)
             self.write(
-                WebSocketFrame(fin: true, rsv1: true, opcode: .binary, data: ByteBuffer(bytes: DeflateScenario.bombPayload))
+                WebSocketFrame(
+                    fin: true,
+                    rsv1: true,
+                    opcode: .binary,
+                    data: ByteBuffer(bytes: DeflateScenario.bombPayload)
+                )
             )
         case .corrupt:
             self.send(text: "before the corrupt message")
