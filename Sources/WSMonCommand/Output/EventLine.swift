@@ -13,23 +13,29 @@ struct EventLine {
     var includeFrames = false
     /// Longest text preview, in characters.
     var textPreviewLimit = 200
+    /// Applied to every URL and error a line carries (names: in `SessionPrefix`).
+    var redaction = Redaction()
 
     /// What every line of one session starts with, encoded once; used on that session's
     /// event loop only.
     final class SessionPrefix: @unchecked Sendable {
         /// `"session":N,"name":"…"`.
         let identity: [UInt8]
+        /// The `open` line's `tls`: "verified", or "unverified" (`--insecure`); nil for ws://.
+        let tls: String?
         fileprivate var stamp = JSONObject.SecondStamp()
         /// Wire bytes (headers included) of the data frames of the message under way in
         /// each direction, for its `message` or `message_sent` line's `wire_size`.
         fileprivate var receivedWireSize: UInt64 = 0
         fileprivate var sentWireSize: UInt64 = 0
 
-        init(session: Int, name: String) {
+        /// `name` as it will be written: redacted by the caller.
+        init(session: Int, name: String, tls: TLSOptions?) {
             var fields = JSONObject()
             fields.add("session", session)
             fields.add("name", name)
             self.identity = Array(fields.bytes.dropFirst())
+            self.tls = tls.map { $0.insecure ? "unverified" : "verified" }
         }
     }
 
@@ -62,12 +68,13 @@ struct EventLine {
         case .connecting(let attempt, let request):
             json.add("event", "connecting")
             json.add("attempt", attempt)
-            json.add("url", request.url.description)
+            json.add("url", self.redaction.url(request.url.description))
         case .opened(let response, let isReconnect):
             json.add("event", "open")
             json.add("reconnect", isReconnect)
             json.add("status", response.statusCode)
             if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
+            if let tls = prefix.tls { json.add("tls", tls) }
             Self.add(response.deflate, to: &json)
         case .connection(let connectionEvent):
             self.encode(connectionEvent, into: &json, prefix: prefix)
@@ -91,10 +98,15 @@ struct EventLine {
         case .connectFailed(let error):
             json.add("event", "connect_failed")
             json.add("error", error.name)
-            json.add("detail", error.description)
+            json.add("detail", self.redaction.text(error.description))
+            switch error {
+            case .tlsFailure(let failure): json.add("tls_reason", failure.name)
+            case .openTimeout(let phase, _): json.add("phase", phase.rawValue)
+            default: break
+            }
             if case .handshakeRejected(let rejection) = error {
                 json.add("status", rejection.statusCode)
-                if let location = rejection.location { json.add("location", location) }
+                if let location = rejection.location { json.add("location", self.redaction.url(location)) }
                 if let body = rejection.bodyText { json.add("body", body) }
                 if let retryAfter = rejection.retryAfter {
                     json.add(
@@ -106,7 +118,7 @@ struct EventLine {
         case .closed(let summary, let transportError):
             json.add("event", "closed")
             Self.add(summary, to: &json)
-            if let transportError { json.add("transport_error", transportError) }
+            if let transportError { json.add("transport_error", self.redaction.text(transportError)) }
         case .reconnectScheduled(let delay, let attempt, let retryAfter):
             json.add("event", "reconnect_scheduled")
             json.add("attempt", attempt)
@@ -117,7 +129,7 @@ struct EventLine {
             json.add("reason", reason.description)
         case .commandRefused(let error):
             json.add("event", "command_refused")
-            json.add("detail", "\(error)")
+            json.add("detail", self.redaction.text("\(error)"))
         case .eventsDropped(let count):
             json.add("event", "events_dropped")
             json.add("count", count)

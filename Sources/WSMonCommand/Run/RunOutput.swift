@@ -33,7 +33,11 @@ final class RunOutput: Sendable {
             writers.append(LineWriter(descriptor: descriptor, name: path) { onFailure(path, $0) })
         }
         self.writers = writers
-        self.encoder = EventLine(includeFrames: flags.frames, textPreviewLimit: flags.previewLength)
+        self.encoder = EventLine(
+            includeFrames: flags.frames,
+            textPreviewLimit: flags.previewLength,
+            redaction: flags.redaction
+        )
     }
 
     var isEmpty: Bool { self.writers.isEmpty }

@@ -245,6 +245,24 @@ enum SettingTable {
         flag: \SessionFlags.insecure
     ) { $1.options.tls.insecure = $0 }
 
+    static let cert = SessionSetting<String>(
+        "cert",
+        valueName: "file",
+        help: "Client certificate (PEM) for servers that ask for one; needs --key.",
+        syntax: .text,
+        completion: .file(),
+        flag: \.cert
+    ) { $1.options.tls.certFile = $0 }
+
+    static let key = SessionSetting<String>(
+        "key",
+        valueName: "file",
+        help: "The client certificate's private key (PEM, unencrypted).",
+        syntax: .text,
+        completion: .file(),
+        flag: \.key
+    ) { $1.options.tls.keyFile = $0 }
+
     static let proxy = SessionSetting<ProxyOptions>(
         "proxy",
         valueName: "url",
@@ -261,16 +279,23 @@ enum SettingTable {
         flag: \.duration
     )
 
+    static let showSecrets = RunSetting(
+        "show_secrets",
+        help: "Show secrets as they are: headers, URL passwords and query values that are otherwise redacted.",
+        flag: \RunFlags.showSecrets
+    )
+
     /// In the order of `--help` and the README.
     static let session: [any SessionSettingRow] = [
         name, url, count, header, subprotocol, origin, sendOnOpen, sendOnReconnect, intervalMessage, interval,
         pingInterval, pongTimeout, closeTimeout, openTimeout, reconnect, backoffInitial, backoffMultiplier,
         backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, deflate, deflateServerNoContextTakeover,
-        deflateClientNoContextTakeover, deflateServerMaxWindowBits, deflateClientMaxWindowBits, caFile, insecure,
+        deflateClientNoContextTakeover, deflateServerMaxWindowBits, deflateClientMaxWindowBits, caFile, insecure, cert,
+        key,
         parallelHandshakes, proxy,
     ]
 
-    static let run: [any RunSettingRow] = [duration]
+    static let run: [any RunSettingRow] = [duration, showSecrets]
 
     static let all: [any SettingRow] = session.map { $0 as any SettingRow } + run.map { $0 as any SettingRow }
 

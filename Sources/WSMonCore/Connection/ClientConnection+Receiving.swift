@@ -82,11 +82,9 @@ extension ClientConnection {
             if header.opcode != .continuation {
                 self.message.start(header.opcode, compressed: header.rsv & Self.rsv1 != 0)
             }
-            // The length passed the size limits above: reserve it once instead of regrowing
-            // (a whole single-frame message in one read skips the buffer altogether).
-            if header.payloadLength > 4096 && !self.message.isCompressed {
-                self.message.buffer.reserveCapacity(self.message.buffer.count + Int(header.payloadLength))
-            }
+            // The length passed the size limits above. A compressed message's buffer holds its
+            // inflated bytes, which the wire length does not tell.
+            if !self.message.isCompressed { self.message.reserve(forFrameOf: Int(header.payloadLength)) }
         }
     }
 

@@ -2,6 +2,7 @@ import FoundationEssentials
 import NIOCore
 import Synchronization
 import WSMonClient
+import WSMonCore
 
 /// Subscribes to sessions' events and keeps bounded state about each: counters, rates, a
 /// ring of recent frames, handshake headers, close timelines and reconnect history, plus
@@ -9,6 +10,8 @@ import WSMonClient
 /// readers get immutable snapshots.
 public final class Monitor: Sendable {
     public let frameLogCapacity: Int
+    /// Applied to every name, URL, header and error the monitor keeps (so to the dashboard).
+    public let redaction: Redaction
     private let registry = Mutex(Registry())
     private let watchedSession = WatchedSession()
 
@@ -19,8 +22,9 @@ public final class Monitor: Sendable {
         var publishingTasks: [RepeatedTask] = []
     }
 
-    public init(frameLogCapacity: Int = 500) {
+    public init(frameLogCapacity: Int = 500, redaction: Redaction = Redaction()) {
         self.frameLogCapacity = frameLogCapacity
+        self.redaction = redaction
     }
 
     /// Registers a session that will run on `eventLoop`; give the returned sink to the
@@ -35,7 +39,8 @@ public final class Monitor: Sendable {
             id: id,
             options: options,
             frameLogCapacity: self.frameLogCapacity,
-            now: Date().timeIntervalSince1970
+            now: Date().timeIntervalSince1970,
+            redaction: self.redaction
         )
         self.watchedSession.registered(id)
         let box = UncheckedBox(tracker)
