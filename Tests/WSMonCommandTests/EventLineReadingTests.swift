@@ -94,7 +94,7 @@ struct EventLineReadingTests {
     }
 
     @Test func messagesAndFramesCarryTheirWireSize() throws {
-        let prefix = EventLine.SessionPrefix(session: 1, name: "x")
+        let prefix = EventLine.SessionPrefix(session: 1, name: "x", tls: nil)
         func encode(_ kind: SessionEvent.Kind) throws -> [String: Any]? {
             let event = SessionEvent(time: Date(), session: 1, connection: 1, kind: kind)
             guard let bytes = EventLine(includeFrames: true).encode(event, prefix: prefix) else { return nil }
