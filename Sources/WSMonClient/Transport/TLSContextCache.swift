@@ -70,7 +70,9 @@ final class TLSContextCache: Sendable {
             return try NIOSSLContext(configuration: configuration)
         } catch {
             let failure = TLSFailure(classifying: error, peerCertificate: nil, host: "", now: time(nil))
-            if "\(error)".contains("KEY_VALUES_MISMATCH") {
+            // The key parsed on its own above, so BoringSSL refusing it now means it does not
+            // belong to the certificate.
+            if case NIOSSLError.failedToLoadPrivateKey = error {
                 throw TLSSetupError(
                     description: "key file \(options.keyFile ?? ""): it is not the key of the cert file's certificate"
                 )
