@@ -12,6 +12,7 @@ let package = Package(
     name: "wsmon",
     products: [
         .library(name: "WSMonCore", targets: ["WSMonCore"]),
+        .library(name: "WSMonDeflate", targets: ["WSMonDeflate"]),
         .library(name: "WSMonClient", targets: ["WSMonClient"]),
         .library(name: "WSMonLab", targets: ["WSMonLab"]),
         .library(name: "WSMonMonitor", targets: ["WSMonMonitor"]),
@@ -34,11 +35,24 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // zlib, the system's, for permessage-deflate (see DECISIONS.md).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The core's permessage-deflate engine on zlib: the core itself stays zlib-free.
+        .target(
+            name: "WSMonDeflate",
+            dependencies: ["CZlib", "WSMonCore"],
+            swiftSettings: strict
+        ),
         // Client: drives the core over SwiftNIO; owns the clock, TLS, proxy and reconnects.
         .target(
             name: "WSMonClient",
             dependencies: [
                 "WSMonCore",
+                "WSMonDeflate",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -51,6 +65,7 @@ let package = Package(
         .target(
             name: "WSMonLab",
             dependencies: [
+                "CZlib",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -153,6 +168,8 @@ let package = Package(
             name: "WSMonCoreTests",
             dependencies: [
                 "WSMonCore",
+                "WSMonDeflate",
+                "CZlib",
                 "WSMonTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -27,11 +27,13 @@ let package = Package(
             dependencies: [
                 .product(name: "WSMonClient", package: "wsmon"),
                 .product(name: "WSMonCore", package: "wsmon"),
+                .product(name: "WSMonDeflate", package: "wsmon"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "WSCompression", package: "swift-websocket"),
                 .product(name: "WebSocketKit", package: "websocket-kit"),
             ],
             swiftSettings: [.treatAllWarnings(as: .error)]

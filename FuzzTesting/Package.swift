@@ -1,7 +1,7 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-// libFuzzer over WSMonCore's receive path. A side package so the fuzzer's build flags stay
+// libFuzzer over WSMonCore's receive path, the zlib inflate path included. A side package so the fuzzer's build flags stay
 // out of the product; build and run with ./run.sh.
 let package = Package(
     name: "wsmon-fuzz",
@@ -11,7 +11,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "FuzzCore",
-            dependencies: [.product(name: "WSMonCore", package: "wsmon")],
+            dependencies: [
+                .product(name: "WSMonCore", package: "wsmon"),
+                .product(name: "WSMonDeflate", package: "wsmon"),
+            ],
             swiftSettings: [.treatAllWarnings(as: .error)]
         )
     ]

@@ -4,6 +4,8 @@ public struct LabConnectionRecord: Sendable {
         public var opcode: UInt8
         public var fin: Bool
         public var payload: [UInt8]
+        /// Set on a compressed message's first frame (the deflate scenarios record it).
+        public var rsv1 = false
     }
 
     public var id: Int

@@ -65,6 +65,12 @@ public struct LabScenario: Hashable, Sendable {
             summary: "open and silent: sends nothing, echoes nothing; pongs=0 leaves pings unanswered (half-open)"
         ),
         .init(
+            name: "deflate",
+            example: "/deflate/on?rate=5&size=512",
+            summary: "permessage-deflate: on, bare, window-8, no-context-takeover (a compressed feed that echoes), "
+                + "rsv1-unnegotiated, uncompressed-mid-stream, bomb, corrupt"
+        ),
+        .init(
             name: "server-close",
             example: "/server-close?code=1011&reason=pong%20timeout&after=1",
             summary: "the server closes with a code"
@@ -89,6 +95,7 @@ enum LabBehavior: Equatable {
     case periodicDrop(every: Double, jitter: Double)
     /// Sends nothing and echoes nothing; answers pings unless told not to.
     case silent(answersPings: Bool)
+    case deflate(DeflateScenario, rate: Double, size: Int)
     case notFound
 
     /// Parses "/path?query".
@@ -138,6 +145,10 @@ enum LabBehavior: Equatable {
         default:
             if path.hasPrefix("/violation/") {
                 self = .violation(String(path.dropFirst("/violation/".count)))
+            } else if path.hasPrefix("/deflate/"),
+                let scenario = DeflateScenario(rawValue: String(path.dropFirst("/deflate/".count)))
+            {
+                self = .deflate(scenario, rate: max(0.1, number("rate", 5)), size: max(64, integer("size", 512)))
             } else {
                 self = .notFound
             }

@@ -63,7 +63,7 @@ final class LabWebSocketHandler: ChannelInboundHandler {
             if let frame = self.invalidFrame(kind) { context.writeAndFlush(self.wrapOutboundOut(frame), promise: nil) }
         case .periodicDrop(let every, let jitter):
             self.after(every + Double.random(in: 0...jitter)) { $0.dropTCP() }
-        case .echo, .ignoreClose, .reject, .notFound, .silent:
+        case .echo, .ignoreClose, .reject, .notFound, .silent, .deflate:
             break
         }
     }
@@ -269,17 +269,14 @@ final class LabWebSocketHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             // The client closed its side first; finish ours.
-            self.lab.update(self.id) { $0.clientClosedTCPFirst = true }
+            self.lab.clientClosedTCPFirst(self.id)
             context.close(promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let closedByUs = self.closedTCP
-        self.lab.update(self.id) { record in
-            if record.clientClosedTCPFirst == nil { record.clientClosedTCPFirst = !closedByUs }
-        }
+        self.lab.connectionEnded(self.id, closedByLab: self.closedTCP)
         for timer in self.timers { timer.cancel() }
         self.context = nil
         context.fireChannelInactive()

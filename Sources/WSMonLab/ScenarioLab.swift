@@ -49,6 +49,14 @@ public final class ScenarioLab: Sendable {
                         if case .notFound = LabBehavior(uri: head.uri) {
                             return channel.eventLoop.makeSucceededFuture(nil)
                         }
+                        if case .deflate(let scenario, _, _) = LabBehavior(uri: head.uri) {
+                            var headers = HTTPHeaders()
+                            let offer = head.headers["Sec-WebSocket-Extensions"].joined(separator: ", ")
+                            if let answer = scenario.answer(toOffer: offer.isEmpty ? nil : offer) {
+                                headers.add(name: "Sec-WebSocket-Extensions", value: answer)
+                            }
+                            return channel.eventLoop.makeSucceededFuture(headers)
+                        }
                         guard let delay = LabBehavior.handshakeDelay(uri: head.uri) else {
                             return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
                         }
@@ -59,8 +67,24 @@ public final class ScenarioLab: Sendable {
                         channel.eventLoop.makeCompletedFuture {
                             guard let lab = registry.lab else { return }
                             let id = lab.open(path: head.uri)
+                            let behavior = LabBehavior(uri: head.uri)
+                            if case .deflate(let scenario, let rate, let size) = behavior {
+                                let offer = head.headers["Sec-WebSocket-Extensions"].joined(separator: ", ")
+                                let negotiated = scenario.answer(toOffer: offer.isEmpty ? nil : offer) != nil
+                                try channel.pipeline.syncOperations.addHandler(
+                                    LabDeflateHandler(
+                                        id: id,
+                                        scenario: scenario,
+                                        negotiated: negotiated,
+                                        rate: rate,
+                                        size: size,
+                                        lab: lab
+                                    )
+                                )
+                                return
+                            }
                             try channel.pipeline.syncOperations.addHandler(
-                                LabWebSocketHandler(id: id, behavior: LabBehavior(uri: head.uri), lab: lab)
+                                LabWebSocketHandler(id: id, behavior: behavior, lab: lab)
                             )
                         }
                     }
@@ -123,6 +147,19 @@ public final class ScenarioLab: Sendable {
             state.nextID += 1
             state.records[id] = LabConnectionRecord(id: id, path: path)
             return id
+        }
+    }
+
+    /// The client closed its side of TCP first (the handler then closes ours).
+    func clientClosedTCPFirst(_ id: Int) {
+        self.update(id) { $0.clientClosedTCPFirst = true }
+    }
+
+    /// The connection is gone: when nobody was recorded as closing first, it was whoever
+    /// `closedByLab` says.
+    func connectionEnded(_ id: Int, closedByLab: Bool) {
+        self.update(id) { record in
+            if record.clientClosedTCPFirst == nil { record.clientClosedTCPFirst = !closedByLab }
         }
     }
 

@@ -1,5 +1,6 @@
 // A WebSocket server written with Node's `ws` (Debian's node-ws), for wsmon's end-to-end
-// tests. Same paths as python_peer.py. Usage: node node_peer.js [--port 0]
+// tests. Same paths as python_peer.py. Usage: node node_peer.js [--port 0] [--deflate]
+// (--deflate: perMessageDeflate on, compressing messages of 1 KiB or more, ws's default).
 // Prints "READY <port>" once listening; exits when stdin closes, on SIGTERM, or when its parent dies.
 'use strict';
 module.paths.push('/usr/share/nodejs', '/usr/lib/nodejs');
@@ -10,7 +11,8 @@ const log = [];
 const portIndex = process.argv.indexOf('--port');
 const port = portIndex > 0 ? Number(process.argv[portIndex + 1]) : 0;
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port });
+const perMessageDeflate = process.argv.includes('--deflate');
+const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate });
 wss.on('listening', () => process.stdout.write(`READY ${wss.address().port}\n`));
 wss.on('connection', (ws, request) => {
   const url = new URL(request.url, 'http://peer');

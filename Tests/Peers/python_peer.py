@@ -1,4 +1,5 @@
 """WebSocket servers written with third-party Python libraries, for wsmon's end-to-end tests.
+Both accept permessage-deflate when offered (websockets by default, aiohttp with compress=15).
 
 Usage: python_peer.py --lib websockets|aiohttp [--port 0]
 Prints "READY <port>" once listening; exits when stdin closes. Paths (query tunes them):
@@ -91,7 +92,8 @@ async def aiohttp_handler(request):
 
     query = {key: value for key, value in request.query.items()}
     path = request.path
-    ws = web.WebSocketResponse(autoping=True)
+    # compress=15: permessage-deflate with a 32 KiB window when the client offers it.
+    ws = web.WebSocketResponse(autoping=True, compress=15)
     await ws.prepare(request)
     if path == "/log":
         await ws.send_str(json.dumps(LOG))

@@ -205,6 +205,44 @@ struct SettingTableTests {
             problem: "must be above 0"
         ),
         Example(
+            key: "deflate",
+            flag: ["--no-deflate"],
+            toml: "false",
+            badTOML: #""off""#,
+            problem: "must be true or false"
+        ),
+        Example(
+            key: "deflate_server_no_context_takeover",
+            flag: ["--deflate-server-no-context-takeover"],
+            toml: "true",
+            badTOML: "1",
+            problem: "must be true or false"
+        ),
+        Example(
+            key: "deflate_client_no_context_takeover",
+            flag: ["--deflate-client-no-context-takeover"],
+            toml: "true",
+            badTOML: "1",
+            problem: "must be true or false"
+        ),
+        Example(
+            key: "deflate_server_max_window_bits",
+            flag: ["--deflate-server-max-window-bits", "10"],
+            badText: "16",
+            toml: "10",
+            badTOML: "7",
+            problem: "must be 8 to 15 (a window of 256 B to 32 KiB)"
+        ),
+        Example(
+            key: "deflate_client_max_window_bits",
+            flag: ["--deflate-client-max-window-bits", "8"],
+            badText: "9x",
+            toml: "15",
+            badTOML: "0",
+            problem: "must be 8 to 15 (a window of 256 B to 32 KiB)",
+            textProblem: "must be an integer"
+        ),
+        Example(
             key: "ca_file",
             flag: ["--ca-file", "/ca.pem"],
             toml: #""/ca.pem""#,

@@ -61,12 +61,15 @@ public struct SentFrame: Equatable, Sendable, CustomStringConvertible {
     public var opcode: Opcode
     public var masked: Bool
     public var payload: [UInt8]
+    /// The reserved bits as a number 0–7 (4: RSV1, a compressed message's first frame).
+    public var rsv: UInt8
 
-    public init(fin: Bool, opcode: Opcode, masked: Bool, payload: [UInt8]) {
+    public init(fin: Bool, opcode: Opcode, masked: Bool, payload: [UInt8], rsv: UInt8 = 0) {
         self.fin = fin
         self.opcode = opcode
         self.masked = masked
         self.payload = payload
+        self.rsv = rsv
     }
 
     public var text: String { String(decoding: self.payload, as: UTF8.self) }
@@ -105,7 +108,8 @@ public struct SentFrame: Equatable, Sendable, CustomStringConvertible {
                     fin: first & 0x80 != 0,
                     opcode: Opcode(rawValue: first & 0x0F),
                     masked: key != nil,
-                    payload: key.map { Masking.applied(key: $0, to: raw) } ?? raw
+                    payload: key.map { Masking.applied(key: $0, to: raw) } ?? raw,
+                    rsv: (first >> 4) & 0x7
                 )
             )
         }

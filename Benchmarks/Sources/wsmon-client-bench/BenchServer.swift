@@ -10,7 +10,8 @@ import WSMonCore
 /// (a 200 MiB write from memory made the server, not the client, the bottleneck).
 enum BenchServer {
     enum Mode: Sendable {
-        case streamFile(path: String, length: Int)
+        /// `extensions`: the `Sec-WebSocket-Extensions` answer (the deflate workload's).
+        case streamFile(path: String, length: Int, extensions: String? = nil)
         case ticker(every: TimeAmount, message: ByteBuffer)
         /// Sends nothing; closes TCP (no Close frame) `dropAfter` after the upgrade, if given.
         case hold(dropAfter: TimeAmount?)
@@ -79,13 +80,17 @@ enum BenchServer {
             let key =
                 text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }
                 .map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? ""
+            var extensions = ""
+            if case .streamFile(_, _, let answer?) = self.mode {
+                extensions = "Sec-WebSocket-Extensions: \(answer)\r\n"
+            }
             let response =
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Accept: \(HandshakeRequest.accept(forKey: key))\r\n\r\n"
+                + "Sec-WebSocket-Accept: \(HandshakeRequest.accept(forKey: key))\r\n\(extensions)\r\n"
             self.upgraded = true
             context.write(self.wrapOutboundOut(ByteBuffer(string: response)), promise: nil)
             switch self.mode {
-            case .streamFile(let path, let length):
+            case .streamFile(let path, let length, _):
                 do {
                     let file = try NIOFileHandle(_deprecatedPath: path)
                     let region = FileRegion(fileHandle: file, readerIndex: 0, endIndex: length)

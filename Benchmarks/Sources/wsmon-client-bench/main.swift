@@ -9,6 +9,7 @@ import WSMonCore
 //   serve-ticker                child process for (c): prints READY <port>
 //   connections [open|storm|echo|all] [CLIENT]   (d) open 10,000 at once, (e) reconnect storm, (f) echo
 //   serve-connections MODE      child process for (d)–(f): hold|storm|echo, prints READY <port>
+//   deflate                     (g) 100,000 × 1 KiB JSON over permessage-deflate, vs hummingbird and Python
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 struct Workload: Sendable {
@@ -172,6 +173,10 @@ case "sessions":
     try await Scale.run(sessions: count, seconds: duration, serverPort: port)
     try input.fileHandleForWriting.close()
     server.terminate()
+case "deflate":
+    try await DeflateWorkload.run()
+case "serve-deflate":
+    try await DeflateWorkload.serve()
 case "only":
     // Profiling aid: one client, one workload: only sink|async|hummingbird|kit text|binary
     try await throughput(

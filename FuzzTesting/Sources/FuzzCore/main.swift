@@ -1,4 +1,5 @@
 import WSMonCore
+import WSMonDeflate
 
 /// Deterministic randomness for masking keys and the handshake key.
 struct FuzzRandom: RandomNumberGenerator, Sendable {
@@ -14,7 +15,9 @@ struct FuzzRandom: RandomNumberGenerator, Sendable {
 
 /// Input layout: byte 0 picks the mode and limits, byte 1 the chunk size; the rest is fed to
 /// the core, either as the server's whole response (mode bit 0 clear) or as frames after a
-/// valid handshake. Bytes ≥ 0xF8 in "command" positions (every 64th byte) trigger local
+/// valid handshake. Mode bit 5 offers permessage-deflate, so RSV1 frames go through the zlib
+/// engine's inflate path (bit 6: the server answers with no context takeover both ways, so
+/// the inflater is reset after every message); with bit 1 a bomb meets the 128-byte limit. Bytes ≥ 0xF8 in "command" positions (every 64th byte) trigger local
 /// actions (close, send, ping, EOF, timeout) between chunks.
 ///
 /// Besides crashes, it checks the core's promises: at most one Close frame sent, at most one
@@ -32,9 +35,12 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     }
     options.recordFrames = mode & 0x04 == 0
     options.replyToCloseAutomatically = mode & 0x08 == 0
+    let deflate = mode & 0x20 != 0
+    if deflate { options.deflate = PerMessageDeflateOffer() }
     var connection = try! ClientConnection(
         url: try! WebSocketURL(parsing: "ws://example.com/chat"),
         options: options,
+        deflateEngines: ZlibDeflateEngineFactory(),
         random: FuzzRandom(state: UInt64(mode))
     )
     var checker = InvariantChecker()
@@ -43,9 +49,11 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     if mode & 0x01 != 0 {
         let head =
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Accept: \(connection.request.expectedAccept)\r\n\r\n"
+            + "Sec-WebSocket-Accept: \(connection.request.expectedAccept)\r\n"
+            + (deflate ? "Sec-WebSocket-Extensions: \(deflateAnswer(mode))\r\n" : "") + "\r\n"
         connection.receive(Array(head.utf8))
         checker.drain(&connection)
+        precondition(!deflate || connection.response?.deflate != nil, "the deflate answer was refused")
     }
     var offset = 2
     while offset < input.count {
@@ -85,6 +93,13 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     checker.drain(&connection)
     precondition(connection.state == .closed, "EOF must finish the connection")
     return 0
+}
+
+/// The server's permessage-deflate answer for a mode (bit 6: no context takeover both ways).
+func deflateAnswer(_ mode: UInt8) -> String {
+    mode & 0x40 != 0
+        ? "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
+        : "permessage-deflate; client_max_window_bits=10"
 }
 
 struct InvariantChecker {

@@ -11,7 +11,13 @@ public struct SessionOptions: Sendable {
     public var url: WebSocketURL
     /// A name to show; defaults to the URL.
     public var name: String
-    public var connection = ConnectionOptions()
+    /// The protocol settings; permessage-deflate is offered unless `connection.deflate` is
+    /// set to nil.
+    public var connection: ConnectionOptions = {
+        var options = ConnectionOptions()
+        options.deflate = PerMessageDeflateOffer()
+        return options
+    }()
     public var tls = TLSOptions()
     /// An HTTP proxy to tunnel through with CONNECT. nil: taken from https_proxy / HTTPS_PROXY
     /// (http_proxy for ws://) unless NO_PROXY or a loopback host says otherwise.

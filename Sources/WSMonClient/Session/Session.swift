@@ -1,6 +1,7 @@
 import FoundationEssentials
 import NIOCore
 import WSMonCore
+import WSMonDeflate
 
 /// One logical client that may make many connections: it connects, reports everything that
 /// happens, and reconnects by policy. The policy and the lifecycle are a pure
@@ -201,7 +202,11 @@ public final class Session: @unchecked Sendable {
     private func openConnection(attempt: Int) {
         let core: ClientConnection
         do {
-            core = try ClientConnection(url: self.options.url, options: self.options.connection)
+            core = try ClientConnection(
+                url: self.options.url,
+                options: self.options.connection,
+                deflateEngines: ZlibDeflateEngineFactory()
+            )
         } catch {
             return self.apply(self.machine.optionsRejected(error.description))
         }

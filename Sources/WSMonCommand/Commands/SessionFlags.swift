@@ -26,6 +26,11 @@ struct SessionFlags: ParsableArguments {
     @Option(SettingTable.maxAttempts) var maxAttempts: Int?
     @Option(SettingTable.stopCodes) var stopCodes: [UInt16]?
     @Option(SettingTable.maxMessageSize) var maxMessageSize: Int?
+    @Flag(SettingTable.deflate) var deflate: Bool?
+    @Flag(SettingTable.deflateServerNoContextTakeover) var deflateServerNoContextTakeover: Bool
+    @Flag(SettingTable.deflateClientNoContextTakeover) var deflateClientNoContextTakeover: Bool
+    @Option(SettingTable.deflateServerMaxWindowBits) var deflateServerMaxWindowBits: Int?
+    @Option(SettingTable.deflateClientMaxWindowBits) var deflateClientMaxWindowBits: Int?
     @Option(SettingTable.caFile) var caFile: String?
     @Flag(SettingTable.insecure) var insecure: Bool
     @Option(SettingTable.cert) var cert: String?

@@ -50,6 +50,12 @@ struct DemoPlan {
             $0.url = try! WebSocketURL(parsing: "ws://127.0.0.1:9/")
             $0.reconnect.backoffInitial = .seconds(2)
         },
+        // permessage-deflate: a compressed feed (the Zip column, RSV1 in the frame log, the
+        // Headers tab's parameters) and corrupt DEFLATE data (1007).
+        Scenario(name: "deflate feed", path: "/deflate/on?rate=5&size=600"),
+        Scenario(name: "deflate corrupt", path: "/deflate/corrupt") {
+            $0.reconnect.backoffInitial = .seconds(3)
+        },
     ]
 
     /// `count` sessions: every scenario once, then feeds and periodic drops for the rest.

@@ -24,6 +24,10 @@ struct EventLine {
         /// The `open` line's `tls`: "verified", or "unverified" (`--insecure`); nil for ws://.
         let tls: String?
         fileprivate var stamp = JSONObject.SecondStamp()
+        /// Wire bytes (headers included) of the data frames of the message under way in
+        /// each direction, for its `message` or `message_sent` line's `wire_size`.
+        fileprivate var receivedWireSize: UInt64 = 0
+        fileprivate var sentWireSize: UInt64 = 0
 
         /// `name` as it will be written: redacted by the caller.
         init(session: Int, name: String, tls: TLSOptions?) {
@@ -37,6 +41,13 @@ struct EventLine {
 
     /// The line for `event`, or nil for events this output leaves out.
     func encode(_ event: SessionEvent, prefix: SessionPrefix) -> [UInt8]? {
+        if case .connection(.frame(let record)) = event.kind, !record.opcode.isControl {
+            if record.direction == .inbound {
+                prefix.receivedWireSize += record.wireSize
+            } else {
+                prefix.sentWireSize += record.wireSize
+            }
+        }
         switch event.kind {
         case .connection(.frame) where !self.includeFrames,
             .connection(.opened), .connection(.handshakeRejected), .connection(.handshakeFailed),
@@ -65,10 +76,13 @@ struct EventLine {
             if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
             if let tls = prefix.tls { json.add("tls", tls) }
             Self.add(phases, to: &json)
+            Self.add(response.deflate, to: &json)
         case .connection(let connectionEvent):
-            self.encode(connectionEvent, into: &json)
+            self.encode(connectionEvent, into: &json, prefix: prefix)
         case .messageSent(let message):
             json.add("event", "message_sent")
+            json.add("wire_size", prefix.sentWireSize)
+            prefix.sentWireSize = 0
             switch message {
             case .text(let text):
                 json.add("opcode", "text")
@@ -133,17 +147,21 @@ struct EventLine {
         return json.line()
     }
 
-    private func encode(_ event: WebSocketEvent, into json: inout JSONObject) {
+    private func encode(_ event: WebSocketEvent, into json: inout JSONObject, prefix: SessionPrefix) {
         switch event {
         case .text(let text):
             json.add("event", "message")
             json.add("opcode", "text")
             json.add("size", text.utf8.count)
+            json.add("wire_size", prefix.receivedWireSize)
+            prefix.receivedWireSize = 0
             self.addTextPreview(text, to: &json)
         case .binary(let bytes):
             json.add("event", "message")
             json.add("opcode", "binary")
             json.add("size", bytes.count)
+            json.add("wire_size", prefix.receivedWireSize)
+            prefix.receivedWireSize = 0
             Self.addHexPreview(bytes, total: bytes.count, to: &json)
         case .ping(let payload):
             json.add("event", "ping")
@@ -159,6 +177,8 @@ struct EventLine {
             json.add("rsv", Int(record.rsv))
             json.add("masked", record.masked)
             json.add("size", record.length)
+            json.add("wire_size", record.wireSize)
+            if let messageSize = record.messageSize { json.add("message_size", messageSize) }
             Self.addHexPreview(record.preview.bytes, total: Int(clamping: record.length), to: &json)
         case .violation(let violation):
             json.add("event", "violation")
@@ -167,6 +187,7 @@ struct EventLine {
             json.add("code", Int(violation.closeCode.rawValue))
             json.add("fatal", violation.isFatal)
         case .partialMessageDiscarded(let opcode, let byteCount):
+            prefix.receivedWireSize = 0
             json.add("event", "partial_message_discarded")
             json.add("opcode", "\(opcode)".lowercased())
             json.add("size", byteCount)
@@ -210,6 +231,17 @@ struct EventLine {
             }
         }
         json.add("handshake_ms", phases.total.milliseconds)
+    }
+
+    /// The negotiated permessage-deflate, as agreed and as the server wrote it.
+    private static func add(_ deflate: PerMessageDeflateParameters?, to json: inout JSONObject) {
+        json.add("deflate", deflate != nil)
+        guard let deflate else { return }
+        json.add("extension", deflate.headerValue)
+        json.add("deflate_server_no_context_takeover", deflate.serverNoContextTakeover)
+        json.add("deflate_client_no_context_takeover", deflate.clientNoContextTakeover)
+        json.add("deflate_server_max_window_bits", deflate.serverMaxWindowBits)
+        json.add("deflate_client_max_window_bits", deflate.clientMaxWindowBits)
     }
 
     private static func add(_ frame: CloseFrame, to json: inout JSONObject) {

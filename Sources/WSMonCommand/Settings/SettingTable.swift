@@ -205,6 +205,40 @@ enum SettingTable {
         $1.options.connection.maxFrameSize = $0
     }
 
+    static let deflate = SessionSetting(
+        "deflate",
+        help: "Offer permessage-deflate compression, RFC 7692 (default on).",
+        flag: \SessionFlags.deflate
+    ) { $1.options.connection.deflate = $0 ? PerMessageDeflateOffer() : nil }
+
+    static let deflateServerNoContextTakeover = SessionSetting(
+        "deflate_server_no_context_takeover",
+        help: "Ask the server to compress each message on its own (server_no_context_takeover).",
+        flag: \SessionFlags.deflateServerNoContextTakeover
+    ) { $1.options.connection.deflate?.serverNoContextTakeover = $0 }
+
+    static let deflateClientNoContextTakeover = SessionSetting(
+        "deflate_client_no_context_takeover",
+        help: "Compress each message we send on its own, and say so (client_no_context_takeover).",
+        flag: \SessionFlags.deflateClientNoContextTakeover
+    ) { $1.options.connection.deflate?.clientNoContextTakeover = $0 }
+
+    static let deflateServerMaxWindowBits = SessionSetting<Int>(
+        "deflate_server_max_window_bits",
+        valueName: "bits",
+        help: "Ask the server to compress with at most a 2^bits window, 8–15 (server_max_window_bits).",
+        syntax: .windowBits,
+        flag: \.deflateServerMaxWindowBits
+    ) { $1.options.connection.deflate?.serverMaxWindowBits = $0 }
+
+    static let deflateClientMaxWindowBits = SessionSetting<Int>(
+        "deflate_client_max_window_bits",
+        valueName: "bits",
+        help: "Offer client_max_window_bits=bits, 8–15: the server may shrink our window to it (default: no value).",
+        syntax: .windowBits,
+        flag: \.deflateClientMaxWindowBits
+    ) { $1.options.connection.deflate?.clientMaxWindowBits = .atMost($0) }
+
     static let caFile = SessionSetting<String>(
         "ca_file",
         valueName: "file",
@@ -272,7 +306,9 @@ enum SettingTable {
     static let session: [any SessionSettingRow] = [
         name, url, count, header, subprotocol, origin, sendOnOpen, sendOnReconnect, intervalMessage, interval,
         pingInterval, pongTimeout, staleAfter, closeTimeout, openTimeout, reconnect, backoffInitial, backoffMultiplier,
-        backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, caFile, insecure, cert, key,
+        backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, deflate, deflateServerNoContextTakeover,
+        deflateClientNoContextTakeover, deflateServerMaxWindowBits, deflateClientMaxWindowBits, caFile, insecure, cert,
+        key,
         parallelHandshakes, proxy,
     ]
 

@@ -119,3 +119,12 @@ extension ValueSyntax where Value == MetricsAddress {
         }
     }
 }
+
+extension ValueSyntax where Value == Int {
+    /// A permessage-deflate window size in bits (RFC 7692 §7.1.2).
+    static var windowBits: Self {
+        .integer.requiring("must be 8 to 15 (a window of 256 B to 32 KiB)") {
+            PerMessageDeflateOffer.windowBitsRange.contains($0)
+        }
+    }
+}

@@ -25,6 +25,14 @@ extension ClientConnection {
         case .complete(let head):
             switch self.validate(head) {
             case .success(let response):
+                if let parameters = response.deflate {
+                    guard let engine = self.deflateEngines?.makeEngine(parameters) else {
+                        let detail = "no engine for \(parameters.headerValue)"
+                        self.failHandshake(.handshakeFailed(.compressionUnavailable(detail)), transportClosedBy: .local)
+                        return
+                    }
+                    self.deflate = engine
+                }
                 self.response = response
                 self.internalState = .open
                 self.events.append(.opened(response))
@@ -88,9 +96,17 @@ extension ClientConnection {
         guard let accept = headers.first("Sec-WebSocket-Accept") else { return .failure(.acceptMissing) }
         let expected = self.request.expectedAccept
         guard accept == expected else { return .failure(.acceptMismatch(expected: expected, received: accept)) }
-        // We offer no extension, so any in the response was not offered.
-        let extensions = headers.tokens(for: "Sec-WebSocket-Extensions")
-        if let first = extensions.first { return .failure(.extensionNotOffered(first)) }
+        let extensions = headers.values(for: "Sec-WebSocket-Extensions")
+        var deflate: PerMessageDeflateParameters?
+        if let offer = self.deflateEngines == nil ? nil : self.options.deflate {
+            switch offer.negotiate(extensions) {
+            case .success(let parameters): deflate = parameters
+            case .failure(let failure): return .failure(failure)
+            }
+        } else if let first = headers.tokens(for: "Sec-WebSocket-Extensions").first {
+            // We offered no extension, so any in the response was not offered.
+            return .failure(.extensionNotOffered(first))
+        }
         let protocols = headers.tokens(for: "Sec-WebSocket-Protocol")
         if protocols.count > 1 { return .failure(.multipleSubprotocols(protocols.joined(separator: ", "))) }
         if let selected = protocols.first, !self.request.subprotocols.contains(selected) {
@@ -101,7 +117,8 @@ extension ClientConnection {
                 statusCode: head.statusCode,
                 reasonPhrase: head.reasonPhrase,
                 headers: headers,
-                subprotocol: protocols.first
+                subprotocol: protocols.first,
+                deflate: deflate
             )
         )
     }

@@ -79,9 +79,12 @@ extension ClientConnection {
             self.inbound.controlPayload.removeAll(keepingCapacity: true)
         } else {
             self.inbound.disposition = .data
-            if header.opcode != .continuation { self.message.start(header.opcode) }
-            // The length passed the size limits above.
-            self.message.reserve(forFrameOf: Int(header.payloadLength))
+            if header.opcode != .continuation {
+                self.message.start(header.opcode, compressed: header.rsv & Self.rsv1 != 0)
+            }
+            // The length passed the size limits above. A compressed message's buffer holds its
+            // inflated bytes, which the wire length does not tell.
+            if !self.message.isCompressed { self.message.reserve(forFrameOf: Int(header.payloadLength)) }
         }
     }
 
@@ -89,8 +92,15 @@ extension ClientConnection {
     private func violation(in header: FrameHeader) -> PeerViolation? {
         // §5.1: "A client MUST close a connection if it detects a masked frame."
         if header.maskingKey != nil { return .maskedFrame }
-        // §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated"; we negotiate none.
-        if header.rsv != 0 { return .reservedBitsSet(header.rsv) }
+        // §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated"; permessage-deflate
+        // gives RSV1 a meaning on a data message's first frame only (RFC 7692 §6).
+        if header.rsv != 0 {
+            guard self.deflate != nil, header.rsv == Self.rsv1, header.opcode.isKnown else {
+                return .reservedBitsSet(header.rsv)
+            }
+            if header.opcode.isControl { return .compressedControlFrame(header.opcode) }
+            if header.opcode == .continuation { return .compressedContinuationFrame }
+        }
         if !header.opcode.isKnown { return .unknownOpcode(header.opcode.rawValue) }
         if header.opcode.isControl {
             // §5.5: "All control frames MUST have a payload length of 125 bytes or less
@@ -108,7 +118,11 @@ extension ClientConnection {
         if header.payloadLength > UInt64(self.options.maxFrameSize) {
             return .frameTooLarge(length: header.payloadLength, limit: self.options.maxFrameSize)
         }
-        let soFar = header.opcode == .continuation ? self.message.length : 0
+        // A compressed message is held to the limit on the wire here and inflated, while
+        // inflating (`receiveCompressedData`).
+        let soFar =
+            header.opcode != .continuation
+            ? 0 : (self.message.isCompressed ? self.message.wireLength : self.message.length)
         if soFar + header.payloadLength > UInt64(self.options.maxMessageSize) {
             return .messageTooLarge(length: soFar + header.payloadLength, limit: self.options.maxMessageSize)
         }
@@ -140,8 +154,12 @@ extension ClientConnection {
         }
     }
 
+    /// The RSV1 bit of a frame header's `rsv`: "compressed message" under permessage-deflate.
+    static let rsv1: UInt8 = 0b100
+
     /// Returns true when the chunk completed a message.
     private mutating func receiveMessageData(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) -> Bool {
+        if self.message.isCompressed { return self.receiveCompressedData(chunk, isFrameEnd: isFrameEnd) }
         // §8.1: validate text as it arrives, so a bad byte fails the connection at once.
         if self.message.opcode == .text, let bad = self.message.utf8.validate(chunk) {
             self.recordInboundFrame()
@@ -179,6 +197,58 @@ extension ClientConnection {
         return true
     }
 
+    /// A compressed message (RFC 7692 §6.2): each chunk is inflated as it arrives, so the
+    /// size limit holds on the inflated bytes while inflating (a bomb stops at the limit)
+    /// and UTF-8 is validated on what comes out. Returns true when it completed a message.
+    private mutating func receiveCompressedData(_ chunk: UnsafeRawBufferPointer, isFrameEnd: Bool) -> Bool {
+        guard let engine = self.deflate else { preconditionFailure("RSV1 is accepted only once deflate is on") }
+        let isMessageEnd = isFrameEnd && self.inbound.header.fin
+        let before = self.message.buffer.count
+        let limit = self.options.maxMessageSize
+        let outcome = engine.inflate(chunk, isMessageEnd: isMessageEnd, into: &self.message.buffer, limit: limit)
+        self.message.wireLength += UInt64(chunk.count)
+        switch outcome {
+        case .inflated:
+            break
+        case .limitExceeded:
+            self.recordInboundFrame()
+            self.peerViolated(.inflatedMessageTooLarge(limit: limit))
+            return false
+        case .corrupt(let detail):
+            self.recordInboundFrame()
+            self.peerViolated(.corruptCompressedData(detail))
+            return false
+        }
+        if self.message.opcode == .text {
+            var validator = self.message.utf8
+            let bad = self.message.buffer.withUnsafeBytes {
+                validator.validate(UnsafeRawBufferPointer(rebasing: $0[before...]))
+            }
+            self.message.utf8 = validator
+            if let bad {
+                self.recordInboundFrame()
+                self.peerViolated(.invalidUTF8(offset: before + bad))
+                return false
+            }
+        }
+        self.message.length = UInt64(self.message.buffer.count)
+        guard isFrameEnd else { return false }
+        self.recordInboundFrame(messageSize: isMessageEnd ? self.message.length : nil)
+        guard isMessageEnd else { return false }
+        if self.message.opcode == .text {
+            guard self.message.utf8.isComplete else {
+                self.peerViolated(.incompleteUTF8AtEndOfMessage)
+                return false
+            }
+            self.events.append(.text(String(decoding: self.message.buffer, as: UTF8.self)))
+        } else {
+            self.events.append(.binary(self.message.buffer))
+            self.message.buffer = []
+        }
+        self.message.reset()
+        return true
+    }
+
     private mutating func receiveControlFrame(_ opcode: Opcode, payload: [UInt8]) {
         switch opcode {
         case .ping:
@@ -192,7 +262,7 @@ extension ClientConnection {
         }
     }
 
-    private mutating func recordInboundFrame() {
+    private mutating func recordInboundFrame(messageSize: UInt64? = nil) {
         guard self.options.recordFrames else { return }
         let header = self.inbound.header
         self.events.append(
@@ -204,7 +274,8 @@ extension ClientConnection {
                     rsv: header.rsv,
                     masked: header.maskingKey != nil,
                     length: header.payloadLength,
-                    preview: self.inbound.preview
+                    preview: self.inbound.preview,
+                    messageSize: messageSize
                 )
             )
         )

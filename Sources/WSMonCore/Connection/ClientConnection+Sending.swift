@@ -7,17 +7,29 @@ extension ClientConnection {
         var opcode: Opcode { self == .text ? .text : .binary }
     }
 
-    /// Queues a text message as one frame.
+    /// Queues a text message as one frame (compressed when permessage-deflate is on).
     public mutating func sendText(_ text: String) throws(UsageError) {
         try self.checkCanStartMessage()
         var text = text
-        text.withUTF8 { self.appendFrame(.text, fin: true, payload: UnsafeRawBufferPointer($0)) }
+        text.withUTF8 { self.appendMessage(.text, payload: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Queues a binary message as one frame.
+    /// Queues a binary message as one frame (compressed when permessage-deflate is on).
     public mutating func sendBinary(_ bytes: [UInt8]) throws(UsageError) {
         try self.checkCanStartMessage()
-        bytes.withUnsafeBytes { self.appendFrame(.binary, fin: true, payload: $0) }
+        bytes.withUnsafeBytes { self.appendMessage(.binary, payload: $0) }
+    }
+
+    /// One whole message in one frame; under permessage-deflate compressed, with RSV1 set
+    /// (RFC 7692 §6.1). Fragments (`sendFragment`) and control frames go uncompressed,
+    /// which §6 allows for any message.
+    private mutating func appendMessage(_ opcode: Opcode, payload: UnsafeRawBufferPointer) {
+        guard let compressed = self.deflate?.deflate(payload) else {
+            return self.appendFrame(opcode, fin: true, payload: payload)
+        }
+        compressed.withUnsafeBytes {
+            self.appendFrame(opcode, fin: true, rsv: Self.rsv1, payload: $0, messageSize: UInt64(payload.count))
+        }
     }
 
     /// Queues one fragment of a message (§5.4): the first fragment gives the kind, the
@@ -80,9 +92,21 @@ extension ClientConnection {
     }
 
     /// Encodes one frame, masked with a fresh key (§5.3), and records it.
-    mutating func appendFrame(_ opcode: Opcode, fin: Bool, payload: UnsafeRawBufferPointer) {
+    mutating func appendFrame(
+        _ opcode: Opcode,
+        fin: Bool,
+        rsv: UInt8 = 0,
+        payload: UnsafeRawBufferPointer,
+        messageSize: UInt64? = nil
+    ) {
         let key = UInt32(truncatingIfNeeded: self.random.next())
-        let header = FrameHeader(fin: fin, opcode: opcode, maskingKey: key, payloadLength: UInt64(payload.count))
+        let header = FrameHeader(
+            fin: fin,
+            rsv: rsv,
+            opcode: opcode,
+            maskingKey: key,
+            payloadLength: UInt64(payload.count)
+        )
         header.encode(into: &self.outbound)
         let start = self.outbound.count
         self.outbound.append(contentsOf: payload)
@@ -98,9 +122,11 @@ extension ClientConnection {
                     direction: .outbound,
                     opcode: opcode,
                     fin: fin,
+                    rsv: rsv,
                     masked: true,
                     length: UInt64(payload.count),
-                    preview: preview
+                    preview: preview,
+                    messageSize: messageSize
                 )
             )
         )

@@ -82,20 +82,28 @@ public struct ClientConnection: Sendable {
     var heldPong: [UInt8]?
     var violationTally = ViolationTally()
 
+    // Compression (RFC 7692): the factory given at init, the engine once negotiated.
+    let deflateEngines: (any PerMessageDeflateEngineFactory)?
+    var deflate: (any PerMessageDeflateEngine)?
+
     /// Creates a connection and queues the upgrade request (take it with `takeBytesToSend()`).
     /// `random` supplies the Sec-WebSocket-Key and every masking key; the default is the
-    /// system's cryptographically secure generator.
+    /// system's cryptographically secure generator. `deflateEngines` compresses when
+    /// `options.deflate` is offered and the server accepts; without it nothing is offered.
     public init(
         url: WebSocketURL,
         options: ConnectionOptions = ConnectionOptions(),
+        deflateEngines: (any PerMessageDeflateEngineFactory)? = nil,
         random: some RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
     ) throws(HandshakeRequest.InvalidHeader) {
         var generator = random
         self.options = options
+        self.deflateEngines = options.deflate == nil ? nil : deflateEngines
         self.request = try HandshakeRequest(
             url: url,
             origin: options.origin,
             subprotocols: options.subprotocols,
+            extensions: self.deflateEngines == nil ? nil : options.deflate?.headerValue,
             extraHeaders: options.extraHeaders.map { ($0.name, $0.value) },
             userAgent: options.userAgent,
             random: &generator

@@ -13,6 +13,9 @@ public struct ConnectionOptions: Hashable, Sendable {
     public var subprotocols: [String] = []
     public var extraHeaders: [HTTPHeaders.Field] = []
     public var userAgent: String? = "wsmon"
+    /// The permessage-deflate offer (RFC 7692); nil offers none. It is sent only when the
+    /// connection is given an engine factory to compress with.
+    public var deflate: PerMessageDeflateOffer?
 
     public init() {}
 }

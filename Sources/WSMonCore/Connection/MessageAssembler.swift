@@ -4,15 +4,21 @@ struct MessageAssembler {
     var opcode: Opcode?
     var buffer: [UInt8] = []
     var utf8 = UTF8Validator()
-    /// Bytes received for this message so far.
+    /// Bytes received for this message so far (inflated, for a compressed one).
     var length: UInt64 = 0
+    /// RSV1 was set on its first frame (RFC 7692 §6): the payload is inflated as it arrives.
+    var isCompressed = false
+    /// Payload bytes of a compressed message as they came off the wire.
+    var wireLength: UInt64 = 0
 
     var isInProgress: Bool { self.opcode != nil }
 
-    mutating func start(_ opcode: Opcode) {
+    mutating func start(_ opcode: Opcode, compressed: Bool = false) {
         self.opcode = opcode
         self.utf8 = UTF8Validator()
         self.length = 0
+        self.isCompressed = compressed
+        self.wireLength = 0
     }
 
     /// Makes room for a data frame's payload: a large frame's length is reserved at once

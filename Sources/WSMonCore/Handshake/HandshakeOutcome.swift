@@ -5,12 +5,21 @@ public struct HandshakeResponse: Hashable, Sendable {
     public var headers: HTTPHeaders
     /// The subprotocol the server selected among those offered, if any.
     public var subprotocol: String?
+    /// What the server accepted of our permessage-deflate offer; nil: no compression.
+    public var deflate: PerMessageDeflateParameters?
 
-    public init(statusCode: Int, reasonPhrase: String, headers: HTTPHeaders, subprotocol: String?) {
+    public init(
+        statusCode: Int,
+        reasonPhrase: String,
+        headers: HTTPHeaders,
+        subprotocol: String?,
+        deflate: PerMessageDeflateParameters? = nil
+    ) {
         self.statusCode = statusCode
         self.reasonPhrase = reasonPhrase
         self.headers = headers
         self.subprotocol = subprotocol
+        self.deflate = deflate
     }
 }
 
@@ -86,6 +95,17 @@ public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible
     case subprotocolNotOffered(String)
     case multipleSubprotocols(String)
     case extensionNotOffered(String)
+    /// RFC 7692 §7.1 and RFC 6455 §9.1: each way a server's answer to our
+    /// permessage-deflate offer can be wrong.
+    case malformedExtensionHeader(String)
+    case multipleExtensionsAccepted(count: Int)
+    case extensionParameterUnknown(String)
+    case extensionParameterRepeated(String)
+    case extensionParameterInvalid(String, value: String?)
+    case extensionParameterNotOffered(String)
+    case extensionParameterMissing(String)
+    /// The compression library could not work with the agreed parameters.
+    case compressionUnavailable(String)
     case connectionClosedDuringHandshake(bytesReceived: Int)
 
     public var name: String {
@@ -100,6 +120,14 @@ public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible
         case .subprotocolNotOffered: return "subprotocol_not_offered"
         case .multipleSubprotocols: return "multiple_subprotocols"
         case .extensionNotOffered: return "extension_not_offered"
+        case .malformedExtensionHeader: return "malformed_extension_header"
+        case .multipleExtensionsAccepted: return "multiple_extensions_accepted"
+        case .extensionParameterUnknown: return "extension_parameter_unknown"
+        case .extensionParameterRepeated: return "extension_parameter_repeated"
+        case .extensionParameterInvalid: return "extension_parameter_invalid"
+        case .extensionParameterNotOffered: return "extension_parameter_not_offered"
+        case .extensionParameterMissing: return "extension_parameter_missing"
+        case .compressionUnavailable: return "compression_unavailable"
         case .connectionClosedDuringHandshake: return "closed_during_handshake"
         }
     }
@@ -119,6 +147,22 @@ public enum HandshakeFailure: Error, Hashable, Sendable, CustomStringConvertible
         case .subprotocolNotOffered(let name): return "server selected subprotocol '\(name)', which was not offered"
         case .multipleSubprotocols(let value): return "server selected more than one subprotocol: '\(value)'"
         case .extensionNotOffered(let value): return "server enabled extension '\(value)', which was not offered"
+        case .malformedExtensionHeader(let value): return "malformed Sec-WebSocket-Extensions '\(value)'"
+        case .multipleExtensionsAccepted(let count):
+            return "server accepted permessage-deflate \(count) times; one was offered (RFC 7692 §7.1)"
+        case .extensionParameterUnknown(let name):
+            return "server answered permessage-deflate with unknown parameter '\(name)' (RFC 7692 §7.1)"
+        case .extensionParameterRepeated(let name):
+            return "server answered permessage-deflate with '\(name)' more than once (RFC 7692 §7.1)"
+        case .extensionParameterInvalid(let name, let value):
+            let shown = value.map { "'\($0)'" } ?? "no value"
+            return
+                "server answered permessage-deflate with \(name) = \(shown), not allowed by our offer (RFC 7692 §7.1.2)"
+        case .extensionParameterNotOffered(let name):
+            return "server answered permessage-deflate with '\(name)', which we did not offer (RFC 7692 §7.1.2.2)"
+        case .extensionParameterMissing(let name):
+            return "server accepted permessage-deflate without '\(name)', which we asked for (RFC 7692 §7.1)"
+        case .compressionUnavailable(let detail): return "permessage-deflate could not be set up: \(detail)"
         case .connectionClosedDuringHandshake(let count):
             return "connection closed during the handshake after \(count) bytes of response"
         }

@@ -31,6 +31,7 @@ public struct HandshakeRequest: Hashable, Sendable {
         url: WebSocketURL,
         origin: String? = nil,
         subprotocols: [String] = [],
+        extensions: String? = nil,
         extraHeaders: [(String, String)] = [],
         userAgent: String? = "wsmon",
         random: inout some RandomNumberGenerator
@@ -68,6 +69,7 @@ public struct HandshakeRequest: Hashable, Sendable {
         if !subprotocols.isEmpty {
             headers.add(name: "Sec-WebSocket-Protocol", value: subprotocols.joined(separator: ", "))
         }
+        if let extensions { headers.add(name: "Sec-WebSocket-Extensions", value: extensions) }
         if let userAgent, !overridden.contains("user-agent") { headers.add(name: "User-Agent", value: userAgent) }
         for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         self.headers = headers

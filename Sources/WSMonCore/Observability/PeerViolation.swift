@@ -22,11 +22,19 @@ public enum PeerViolation: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidUTF8InCloseReason
     case secondCloseFrame
     case frameAfterClose(Opcode)
+    /// RFC 7692 §6: RSV1 marks a message's first frame only, never a control frame.
+    case compressedControlFrame(Opcode)
+    case compressedContinuationFrame
+    /// A compressed message that is not valid DEFLATE data (§6.2).
+    case corruptCompressedData(String)
+    /// A compressed message that inflates past the limit, found while inflating.
+    case inflatedMessageTooLarge(limit: Int)
 
     public var closeCode: CloseCode {
         switch self {
-        case .invalidUTF8, .incompleteUTF8AtEndOfMessage, .invalidUTF8InCloseReason: return .invalidPayloadData
-        case .frameTooLarge, .messageTooLarge: return .messageTooBig
+        case .invalidUTF8, .incompleteUTF8AtEndOfMessage, .invalidUTF8InCloseReason, .corruptCompressedData:
+            return .invalidPayloadData
+        case .frameTooLarge, .messageTooLarge, .inflatedMessageTooLarge: return .messageTooBig
         default: return .protocolError
         }
     }
@@ -59,6 +67,10 @@ public enum PeerViolation: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidUTF8InCloseReason: return "invalid_utf8_in_close_reason"
         case .secondCloseFrame: return "second_close_frame"
         case .frameAfterClose: return "frame_after_close"
+        case .compressedControlFrame: return "compressed_control_frame"
+        case .compressedContinuationFrame: return "compressed_continuation_frame"
+        case .corruptCompressedData: return "corrupt_compressed_data"
+        case .inflatedMessageTooLarge: return "inflated_message_too_large"
         }
     }
 
@@ -85,6 +97,10 @@ public enum PeerViolation: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidUTF8InCloseReason: return "Close frame reason is not UTF-8 (§5.5.1)"
         case .secondCloseFrame: return "second Close frame after the first (§5.5.1)"
         case .frameAfterClose(let opcode): return "\(opcode) frame after the peer's Close (§5.5.1)"
+        case .compressedControlFrame(let opcode): return "RSV1 set on a \(opcode) control frame (RFC 7692 §6)"
+        case .compressedContinuationFrame: return "RSV1 set on a continuation frame (RFC 7692 §6)"
+        case .corruptCompressedData(let detail): return "compressed message is not valid DEFLATE data: \(detail)"
+        case .inflatedMessageTooLarge(let limit): return "compressed message inflates past the limit of \(limit)"
         }
     }
 }

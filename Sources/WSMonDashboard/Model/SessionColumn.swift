@@ -4,7 +4,7 @@ import WSMonMonitor
 /// A column of the sessions table: its title, how wide it is, when it is left out on a
 /// narrow terminal, and how it sorts.
 public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
-    case id, name, url, state, uptime, messagesIn, messagesOut, rateIn, rateOut, lastClose, reconnects, rtt
+    case id, name, url, state, uptime, messagesIn, messagesOut, rateIn, rateOut, lastClose, reconnects, rtt, compression
 
     public var title: String {
         switch self {
@@ -20,6 +20,7 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         case .lastClose: return "Last close"
         case .reconnects: return "Rc"
         case .rtt: return "RTT"
+        case .compression: return "Zip"
         }
     }
 
@@ -38,6 +39,7 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         case .lastClose: return "the last close code and reason, or ✗ why the last attempt failed"
         case .reconnects: return "reconnects: connections opened after the first"
         case .rtt: return "round-trip time of the last ping"
+        case .compression: return "permessage-deflate ratio received: inflated over wire bytes (shown when any)"
         }
     }
 
@@ -52,12 +54,13 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         case .rateIn, .rateOut: return 6
         case .reconnects: return 3
         case .rtt: return 6
+        case .compression: return 5
         }
     }
 
     var isRightAligned: Bool {
         switch self {
-        case .id, .uptime, .messagesIn, .messagesOut, .rateIn, .rateOut, .reconnects, .rtt: return true
+        case .id, .uptime, .messagesIn, .messagesOut, .rateIn, .rateOut, .reconnects, .rtt, .compression: return true
         case .name, .url, .state, .lastClose: return false
         }
     }
@@ -65,7 +68,8 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
     /// Left out first when the terminal is narrow (higher goes first; 0 never).
     var dropOrder: Int {
         switch self {
-        case .url: return 6
+        case .url: return 7
+        case .compression: return 6
         case .rateOut: return 5
         case .messagesOut: return 4
         case .rtt: return 3
@@ -101,6 +105,7 @@ public enum SessionColumn: Int, CaseIterable, Hashable, Sendable {
         case .lastClose: return compare { Int($0.lastCloseCode ?? 0) }
         case .reconnects: return compare { $0.reconnects }
         case .rtt: return compare { $0.rtt ?? -1 }
+        case .compression: return compare { $0.compressionRatio ?? 0 }
         }
     }
 }

@@ -65,6 +65,9 @@ enum DetailView {
             ),
         ]
         if session.insecure { spans.append(Span("  ⚠ TLS unverified", .warning)) }
+        if let ratio = session.compressionRatio {
+            spans.append(Span("  deflate \(CompressionSection.ratio(ratio))", .frameIn))
+        }
         if model.frozenDetail != nil { spans.append(Span("  ⏸ paused", .warning)) }
         spans.append(Span(" "))
         let width = spans.reduce(0) { $0 + $1.width }

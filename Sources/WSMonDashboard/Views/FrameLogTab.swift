@@ -150,15 +150,26 @@ enum FrameLogTab {
         let inbound = record.direction == .inbound
         let role: Role = record.opcode.isControl ? .frameControl : inbound ? .frameIn : .frameOut
         var flags = record.fin ? "FIN" : "···"
-        if record.rsv != 0 { flags += " RSV\(record.rsv)" }
+        // RSV1 alone on an accepted data frame is permessage-deflate's "compressed" bit.
+        let compressed = record.rsv == 0b100 && !record.opcode.isControl && !entry.rejected
+        if compressed {
+            flags += " RSV1"
+        } else if record.rsv != 0 {
+            flags += " RSV\(record.rsv)"
+        }
         if record.masked { flags += " M" }
         var spans = [
             Span(clock.timeOfDay(entry.time) + " ", .dim),
             Span(inbound ? "← " : "→ ", role),
             Span(self.pad(self.opcodeName(record.opcode), 7), role),
-            Span(self.pad(flags, 11), record.rsv != 0 || (inbound && record.masked) ? .violation : .dim),
+            Span(
+                self.pad(flags, 11),
+                (record.rsv != 0 && !compressed) || (inbound && record.masked) ? .violation : .dim
+            ),
             Span(self.pad(Units.bytes(record.length), 8, right: true) + "  ", .text),
         ]
+        // A compressed message's last frame: the size on the wire above, inflated here.
+        if let size = record.messageSize { spans.append(Span("⇒ \(Units.bytes(size)) ", .frameIn)) }
         if entry.rejected { spans.append(Span("✗ rejected ", .violation)) }
         // The whole message where it was kept: the preview then uses the pane's width.
         if let message, !entry.rejected {

@@ -15,6 +15,7 @@ enum HeadersTab {
             lines.append([Span("Timing", .tableHeader)])
             lines.append(self.timingLine(phases))
         }
+        lines += CompressionSection.lines(detail)
         return lines
     }
 

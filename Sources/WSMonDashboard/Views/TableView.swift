@@ -17,9 +17,12 @@ enum TableView {
         maxID: Int,
         widestName: Int = 32,
         widestURL: Int = 60,
-        showsURL: Bool = true
+        showsURL: Bool = true,
+        showsCompression: Bool = false
     ) -> [Placed] {
-        var shown = SessionColumn.allCases.filter { showsURL || $0 != .url }
+        var shown = SessionColumn.allCases.filter {
+            (showsURL || $0 != .url) && (showsCompression || $0 != .compression)
+        }
         let idWidth = max(2, String(maxID).count)
         func fixedWidth(_ column: SessionColumn) -> Int { column == .id ? idWidth : column.fixedWidth ?? 0 }
         func minimumFlexible(_ columns: [SessionColumn]) -> Int {
@@ -68,7 +71,8 @@ enum TableView {
             maxID: model.snapshot.sessions.last?.id ?? 1,
             widestName: model.labels.widestName,
             widestURL: model.labels.widestURL,
-            showsURL: model.labels.sharedOrigin == nil
+            showsURL: model.labels.sharedOrigin == nil,
+            showsCompression: model.snapshot.sessions.contains { $0.compressionRatio != nil }
         )
         let headerRow = layout.tableHeaderRow
         grid.fill(y: headerRow, style: CellStyle(.tableHeader))
@@ -187,6 +191,7 @@ enum TableView {
             field(text, role, peer: true)
         case .reconnects: field("\(row.reconnects)", row.reconnects > 0 ? .stateReconnecting : .dim)
         case .rtt: field(row.rtt.map(Units.rtt) ?? "–", .dim)
+        case .compression: field(row.compressionRatio.map(CompressionSection.ratio) ?? "–", .frameIn)
         }
     }
 

@@ -21,6 +21,9 @@ final class SessionTracker {
     private var request: HeaderBlock?
     private var response: HeaderBlock?
     private var handshakePhases: HandshakePhases?
+    /// A compressed message is arriving (its frames count towards the compression ratio).
+    private var receivingCompressed = false
+    private var deflate: PerMessageDeflateParameters?
     private var finishedTimelines: [CloseTimeline] = []
     private var currentTimeline: CloseTimeline?
     private var reconnectHistory: [ReconnectEntry] = []
@@ -97,6 +100,7 @@ final class SessionTracker {
             )
             self.response = nil
             self.handshakePhases = nil
+            self.deflate = nil
             self.remember(.attempt(attempt), connection: event.connection, at: time)
         case .opened(let response, let isReconnect, let phases):
             self.summary.openedAt = time
@@ -109,6 +113,7 @@ final class SessionTracker {
                 headers: response.headers.fields,
                 redaction: self.redaction
             )
+            self.deflate = response.deflate
             self.currentTimeline = nil
             self.remember(.opened(isReconnect: isReconnect), connection: event.connection, at: time)
         case .connection(let connectionEvent):
@@ -216,6 +221,11 @@ final class SessionTracker {
         if inbound {
             self.summary.messagesIn += UInt64(messages)
             self.summary.bytesIn += record.length
+            // RSV1 marks a compressed message's first frame; its last carries the inflated size.
+            if record.rsv & 0b100 != 0 { self.receivingCompressed = true }
+            if self.receivingCompressed { self.summary.compressedBytesIn += record.length }
+            if let size = record.messageSize { self.summary.inflatedBytesIn += size }
+            if record.fin { self.receivingCompressed = false }
         } else {
             self.summary.messagesOut += UInt64(messages)
             self.summary.bytesOut += record.length
@@ -287,7 +297,7 @@ final class SessionTracker {
     }
 
     func detail() -> SessionDetail {
-        SessionDetail(
+        var detail = SessionDetail(
             summary: self.summary,
             texts: self.texts,
             frames: self.frames.entries,
@@ -303,6 +313,8 @@ final class SessionTracker {
             refusedCommands: self.refusedCommands,
             handshakePhases: self.handshakePhases
         )
+        detail.deflate = self.deflate
+        return detail
     }
 }
 

@@ -1,4 +1,5 @@
 import WSMonClient
+import WSMonCore
 
 /// Everything about one session, for the detail pane: its recent frames, handshake headers,
 /// close handshakes and reconnect history.
@@ -25,6 +26,9 @@ public struct SessionDetail: Hashable, Sendable {
     public var refusedCommands: [RefusedCommand]
     /// How long each phase of the last attempt took (nil before any ended or opened).
     public var handshakePhases: HandshakePhases?
+    /// What the server accepted of the permessage-deflate offer on the connection last
+    /// opened; nil: not negotiated (the offer itself is in `request`).
+    public var deflate: PerMessageDeflateParameters?
 
     public init(
         summary: SessionSummary,

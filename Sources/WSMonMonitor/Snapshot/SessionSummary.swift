@@ -113,6 +113,10 @@ public struct SessionSummary: Hashable, Sendable {
     public var messagesOut: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var bytesOut: UInt64 = 0
+    /// Received compressed messages (permessage-deflate): payload bytes as they came off the
+    /// wire, and the same messages inflated.
+    public var compressedBytesIn: UInt64 = 0
+    public var inflatedBytesIn: UInt64 = 0
     /// Averages over the last whole second and the last ten, as of the snapshot's second.
     public var rates1s = Rates()
     public var rates10s = Rates()
@@ -135,6 +139,12 @@ public struct SessionSummary: Hashable, Sendable {
     /// Time spent in each state before the current one (see `timeInState(at:)`).
     public var timeInEarlierStates = StateDurations()
     var textsSlot = TextsSlot()
+
+    /// Inflated over wire size of the compressed messages received (4.0: a quarter of the
+    /// bytes crossed the wire); nil before any.
+    public var compressionRatio: Double? {
+        self.compressedBytesIn == 0 ? nil : Double(self.inflatedBytesIn) / Double(self.compressedBytesIn)
+    }
 
     public init(id: Int, state: SessionState, stateSince: Double, connection: Int) {
         self.id = id
