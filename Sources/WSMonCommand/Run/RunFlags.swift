@@ -19,6 +19,8 @@ struct RunFlags: ParsableArguments {
     )
     var record: String?
 
+    @Option(SettingTable.recordMaxSize) var recordMaxSize: Int?
+
     @Flag(help: "Include a JSON line for every frame (direction, opcode, FIN, RSV, mask, size, preview).")
     var frames = false
 

@@ -60,15 +60,18 @@ final class Runner: Sendable {
     /// Creates and starts the sessions of `specs`; ids count from 1 in order.
     func start(_ specs: [SessionSpec]) -> [Session] {
         var created: [Session] = []
+        var all: [(id: Int, options: SessionOptions)] = []
         var id = 0
         for spec in specs {
             for copy in 1...spec.count {
                 id += 1
                 var options = spec.options
                 if spec.count > 1 { options.name += " #\(copy)" }
-                created.append(self.makeSession(id: id, options: options))
+                all.append((id, options))
             }
         }
+        self.output.begin(sessions: all)
+        for (id, options) in all { created.append(self.makeSession(id: id, options: options)) }
         self.longestCloseTimeout.withLock { longest in
             longest = specs.map { $0.options.closeTimeout + $0.options.transportCloseGrace }.max() ?? longest
         }
@@ -122,6 +125,7 @@ final class Runner: Sendable {
         case .reconnect(let id): session(id)?.reconnectNow()
         case .drop(let id): session(id)?.dropConnection()
         case .quit: self.trigger(.interrupt(reason: "quit from the dashboard"))
+        case .replay: break  // a live run has no time cursor
         }
     }
 
