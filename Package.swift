@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "WSMonCommandTests",
             dependencies: [
-                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonMonitor", "WSMonTOML",
+                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonDashboard", "WSMonLab", "WSMonMonitor", "WSMonTOML",
                 "WSMonTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),

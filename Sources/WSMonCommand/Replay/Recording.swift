@@ -37,7 +37,8 @@ final class Recording: @unchecked Sendable {
 
     var start: Double { self.lines.first?.time ?? self.headerTime }
     var end: Double { self.lines.last?.time ?? self.headerTime }
-    private let headerTime: Double
+    /// When the record began: the sessions were registered then.
+    let headerTime: Double
 
     /// Opens `paths` (a record and its rotated parts, in any order).
     init(paths: [String]) throws(Problem) {
@@ -234,12 +235,13 @@ final class Recording: @unchecked Sendable {
         var fraction = 0.0
         if index < line.count, line[index] == UInt8(ascii: ".") {
             index += 1
-            var scale = 0.1
-            while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) {
-                fraction += Double(line[index] - UInt8(ascii: "0")) * scale
-                scale /= 10
+            var (digits, scale) = (0, 1.0)
+            while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]), scale < 1e9 {
+                digits = digits * 10 + Int(line[index] - UInt8(ascii: "0"))
+                scale *= 10
                 index += 1
             }
+            fraction = Double(digits) / scale
         }
         let days = ReplayTime.daysFromCivil(year: year, month: month, day: day)
         return Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction
@@ -267,8 +269,10 @@ final class Recording: @unchecked Sendable {
         do {
             let fields = try Self.fields(data, start..<(start + Int(line.length)))
             return try RecordDecoder.event(from: fields, time: line.time)
-        } catch {
+        } catch let error as RecordedValues.Unreadable {
             throw Problem(description: "\(self.place(of: index)): \(error)")
+        } catch {
+            throw Problem(description: "\(self.place(of: index)): not a JSON object (every record line is one)")
         }
     }
 }

@@ -53,12 +53,13 @@ final class Replayer: @unchecked Sendable {
     var currentStatus: ReplayStatus { self.status.withLock { $0 } }
 
     /// Registers the sessions and moves to `time` (the start when nil); `playing` says
-    /// whether the cursor then runs.
-    func start(at time: Double?, playing: Bool) async {
+    /// whether the cursor then runs. `watching` is the session whose messages are kept (the
+    /// first, which the dashboard selects first, when nil).
+    func start(at time: Double?, playing: Bool, watching: Int? = nil) async {
         try? await self.loop.submit { [self] in
             self.playing = playing
-            // The dashboard selects the first session: watch it before the trackers exist.
-            if let first = self.recording.sessions.first?.id { self.monitor.watch(first) }
+            // Watched before the trackers exist, as live, so its messages are kept from the start.
+            if let id = watching ?? self.recording.sessions.first?.id { self.monitor.watch(id) }
             self.rebuild()
         }.get()
         // The trackers are added by tasks the registration queued: apply after them.
@@ -155,7 +156,8 @@ final class Replayer: @unchecked Sendable {
     /// Forgets every tracker and registers the sessions again, to replay from the start.
     private func rebuild() {
         self.monitor.removeAllSessions()
-        self.clock.now = self.recording.start
+        // Sessions registered when the record began, as they were live.
+        self.clock.now = self.recording.headerTime
         self.sinks = [:]
         for (id, options) in self.recording.sessions {
             self.sinks[id] = self.monitor.register(id: id, options: options, on: self.loop)

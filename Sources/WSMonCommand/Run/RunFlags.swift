@@ -13,7 +13,7 @@ struct RunFlags: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Also write the JSON Lines events to FILE (bounded like stdout).",
+            "Record to FILE what wsmon replay and report read: the JSON Lines events with a versioned header, handshake headers and whole messages (bounded like stdout).",
             valueName: "file"
         )
     )

@@ -34,14 +34,14 @@ public enum StormTab {
             lines.append([
                 Span("⚠ synchronised retries: ", .warning),
                 Span(
-                    "\(herding.attempts) of the \(herding.nearby) attempts within a second of "
+                    "\(herding.attempts) of the \(herding.nearby) retries within a second of "
                         + "\(clock.timeOfDay(herding.windowStart)) (\(Int((herding.share * 100).rounded())) %) "
                         + "landed in its 100 ms: clients retry in step (no jitter?)",
                     .warning
                 ),
             ])
         } else {
-            lines.append([Span("no synchronised retries (no 100 ms holds more than half the attempts near it)", .dim)])
+            lines.append([Span("no synchronised retries (no 100 ms holds more than half the retries within a second of it)", .dim)])
         }
         lines.append([])
         lines.append([Span("Reconnect delays", .tableHeader), Span("  (\(storm.reconnectDelays.total))", .dim)])

@@ -48,8 +48,8 @@ public struct StormStats: Hashable, Sendable {
     }
 
     public var seconds: [Int64: Second] = [:]
-    /// Attempts by tenth of a second since 1970.
-    public var attemptTenths: [Int64: Int] = [:]
+    /// Retries (attempts after a session's first) by hundredth of a second since 1970.
+    public var retryHundredths: [Int64: Int] = [:]
     public var reconnectDelays = Histogram(bounds: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60])
     public var lifetimes = Histogram(bounds: [1, 5, 10, 30, 60, 300, 1800])
     public var causes: [CauseKey: CauseGroup] = [:]
@@ -59,8 +59,8 @@ public struct StormStats: Hashable, Sendable {
     mutating func record(_ tally: EventTally, at time: Double) {
         if tally.attempt {
             self.seconds[Int64(time.rounded(.down)), default: Second()].attempts += 1
-            self.attemptTenths[Int64((time * 10).rounded(.down)), default: 0] += 1
         }
+        if tally.reconnectAttempts > 0 { self.retryHundredths[Int64((time * 100).rounded(.down)), default: 0] += 1 }
         if tally.opened { self.seconds[Int64(time.rounded(.down)), default: Second()].opens += 1 }
         if let delay = tally.reconnectDelay { self.reconnectDelays.add(delay) }
         if let lifetime = tally.lifetime { self.lifetimes.add(lifetime) }
@@ -75,7 +75,7 @@ public struct StormStats: Hashable, Sendable {
 
     mutating func merge(_ other: StormStats) {
         self.seconds.merge(other.seconds) { Second(attempts: $0.attempts + $1.attempts, opens: $0.opens + $1.opens) }
-        self.attemptTenths.merge(other.attemptTenths, uniquingKeysWith: +)
+        self.retryHundredths.merge(other.retryHundredths, uniquingKeysWith: +)
         self.reconnectDelays.merge(other.reconnectDelays)
         self.lifetimes.merge(other.lifetimes)
         for (key, group) in other.causes {
@@ -86,13 +86,15 @@ public struct StormStats: Hashable, Sendable {
         }
     }
 
-    /// Herding: the 100 ms that holds more than `share` of the attempts made within a second
-    /// either side of it, with at least `minimum` attempts in it. Full jitter spreads a wave
-    /// of retries over the whole backoff window; clients retrying in step land together.
+    /// Herding: a 100 ms window (sliding by 10 ms) that holds more than `share` of the
+    /// retries made within a second either side of it, with at least `minimum` retries in
+    /// it. Full jitter spreads a wave of retries over the whole backoff window; clients
+    /// retrying in step land together.
     public struct Herding: Hashable, Sendable {
         /// Start of the 100 ms window, seconds since 1970.
         public var windowStart: Double
         public var attempts: Int
+        /// Retries from a second before the window to a second after it.
         public var nearby: Int
         public var share: Double { self.nearby == 0 ? 0 : Double(self.attempts) / Double(self.nearby) }
     }
@@ -101,16 +103,24 @@ public struct StormStats: Hashable, Sendable {
     public static let herdingMinimum = 20
 
     public func herding(share: Double = Self.herdingShare, minimum: Int = Self.herdingMinimum) -> Herding? {
+        let keys = self.retryHundredths.keys.sorted()
+        var sums = [0]
+        sums.reserveCapacity(keys.count + 1)
+        for key in keys { sums.append(sums.last! + self.retryHundredths[key]!) }
+        var (windowEnd, nearbyStart, nearbyEnd) = (0, 0, 0)
         var worst: Herding?
-        for (tenth, count) in self.attemptTenths where count >= minimum {
-            let nearby = (tenth - 10...tenth + 10).reduce(0) { $0 + (self.attemptTenths[$1] ?? 0) }
-            let found = Herding(windowStart: Double(tenth) / 10, attempts: count, nearby: nearby)
-            guard found.share > share else { continue }
-            if worst == nil || found.share > worst!.share
-                || (found.share == worst!.share && found.windowStart < worst!.windowStart)
-            {
-                worst = found
-            }
+        for (index, key) in keys.enumerated() {
+            while windowEnd < keys.count && keys[windowEnd] < key + 10 { windowEnd += 1 }
+            while keys[nearbyStart] < key - 100 { nearbyStart += 1 }
+            while nearbyEnd < keys.count && keys[nearbyEnd] < key + 110 { nearbyEnd += 1 }
+            let inWindow = sums[windowEnd] - sums[index]
+            guard inWindow >= minimum else { continue }
+            let found = Herding(
+                windowStart: Double(key) / 100,
+                attempts: inWindow,
+                nearby: sums[nearbyEnd] - sums[nearbyStart]
+            )
+            if found.share > share && found.share > worst?.share ?? 0 { worst = found }
         }
         return worst
     }
