@@ -59,7 +59,18 @@ struct RecordTests {
             .stateChanged(.connecting),
             .connecting(attempt: 1, request: request),
             .opened(response, isReconnect: false),
-            .connection(.frame(FrameRecord(direction: .inbound, opcode: .text, fin: true, masked: false, length: 5, preview: PayloadPreview(Array("hello".utf8))))),
+            .connection(
+                .frame(
+                    FrameRecord(
+                        direction: .inbound,
+                        opcode: .text,
+                        fin: true,
+                        masked: false,
+                        length: 5,
+                        preview: PayloadPreview(Array("hello".utf8))
+                    )
+                )
+            ),
             .connection(.text("hello \u{1B}[31m\n")),
             .connection(.binary([0, 1, 2, 255])),
             .messageSent(.text(#"{"op":"subscribe"}"#)),
@@ -129,7 +140,10 @@ struct RecordTests {
             let event = try #require(try recording.event(at: index))
             #expect(abs(event.time.timeIntervalSince1970 - (Self.start + Double(index) + 0.000_25)) < 1e-6)
             let again = try #require(encoder.encode(event, prefix: prefix))
-            #expect(String(decoding: again.dropLast(), as: UTF8.self) == String(decoding: recording.bytes(of: index), as: UTF8.self))
+            #expect(
+                String(decoding: again.dropLast(), as: UTF8.self)
+                    == String(decoding: recording.bytes(of: index), as: UTF8.self)
+            )
         }
     }
 
@@ -161,14 +175,19 @@ struct RecordTests {
 
     @Test func emptyForeignAndNewerFilesAreOneClearError() throws {
         let empty = try Self.write([], name: "empty")
-        let foreign = try Self.write(Array(#"{"time":"2026-12-02T15:00:00.000Z","session":1,"event":"state"}"#.utf8) + [10], name: "foreign")
+        let foreign = try Self.write(
+            Array(#"{"time":"2026-12-02T15:00:00.000Z","session":1,"event":"state"}"#.utf8) + [10],
+            name: "foreign"
+        )
         let text = try Self.write(Array("hello\n".utf8), name: "text")
         var newer = String(decoding: Self.record([]), as: UTF8.self)
         newer = newer.replacingOccurrences(of: #""version":1"#, with: #""version":2"#)
         let newerPath = try Self.write(Array(newer.utf8), name: "newer")
         defer { for path in [empty, foreign, text, newerPath] { try? FileManager.default.removeItem(atPath: path) } }
         #expect(Self.problem([empty]) == "\(empty): empty file, not a wsmon record")
-        #expect(Self.problem([foreign]) == "\(foreign):1: not a wsmon record (its first line is no wsmon-record header)")
+        #expect(
+            Self.problem([foreign]) == "\(foreign):1: not a wsmon record (its first line is no wsmon-record header)"
+        )
         #expect(Self.problem([text]) == "\(text):1: not a wsmon record (its first line is no wsmon-record header)")
         #expect(Self.problem([newerPath]) == "\(newerPath):1: record format version 2; this wsmon reads version 1")
         #expect(Self.problem(["/nonexistent/wsmon.jsonl"])?.hasPrefix("/nonexistent/wsmon.jsonl: cannot read") == true)
@@ -176,7 +195,11 @@ struct RecordTests {
 
     @Test func aBadLineNamesItsFileAndLine() throws {
         var bytes = Self.record(Array(Self.events.prefix(3)))
-        bytes += Array(#"{"time":"2026-12-02T15:00:09.000000Z","session":1,"name":"feed","connection":1,"event":"teleport"}"#.utf8) + [10]
+        bytes +=
+            Array(
+                #"{"time":"2026-12-02T15:00:09.000000Z","session":1,"name":"feed","connection":1,"event":"teleport"}"#
+                    .utf8
+            ) + [10]
         bytes += Array("{not json\n".utf8)
         let path = try Self.write(bytes, name: "bad")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -217,7 +240,9 @@ struct RecordTests {
         let existing = parts.filter { FileManager.default.fileExists(atPath: $0) }
         #expect(existing.count == LineWriter.Rotation.keptParts + 1, "the oldest parts are removed")
         for part in existing {
-            let size = try #require(try FileManager.default.attributesOfItem(atPath: part)[.size] as? Int)
+            let size = try #require(
+                (try FileManager.default.attributesOfItem(atPath: part)[.size] as? NSNumber)?.intValue
+            )
             #expect(size <= 2000)
             let alone = try Recording(paths: [part])
             #expect(alone.sessions.map(\.id) == [1], "each part replays on its own")

@@ -80,10 +80,12 @@ struct ReplayRoundTripTests {
         // The storm session reconnects until its attempts run out; the others stop at once.
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            let stopped = Set(log.all.compactMap { event -> Int? in
-                if case .stopped = event.kind { return event.session }
-                return nil
-            })
+            let stopped = Set(
+                log.all.compactMap { event -> Int? in
+                    if case .stopped = event.kind { return event.session }
+                    return nil
+                }
+            )
             if stopped.count == sessions.count { break }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -94,7 +96,8 @@ struct ReplayRoundTripTests {
             var event = event
             let time = event.time.timeIntervalSince1970
             let whole = time.rounded(.down)
-            event.time = Date(timeIntervalSince1970: whole + Double(Int(((time - whole) * 1e6).rounded(.down))) / 1e6)
+            let micros = min(999_999, Int(((time - whole) * 1e6).rounded()))
+            event.time = Date(timeIntervalSince1970: whole + Double(micros) / 1e6)
             return event
         }
         let began = try Recording(paths: [path]).headerTime

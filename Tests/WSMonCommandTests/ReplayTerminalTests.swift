@@ -17,8 +17,10 @@ struct ReplayTerminalTests {
     static func recordLabRun() async throws -> String {
         let lab = try await ScenarioLab.start()
         defer { lab.stop() }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-replay-\(UUID().uuidString).jsonl")
-            .path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wsmon-replay-\(UUID().uuidString).jsonl"
+        )
+        .path
         let result = try await WSMonProcess.run([
             "--headless", "--record", path, "--frames", "--no-reconnect", "--close-timeout", "1s",
             lab.url("/echo?close-after=0.5&code=4000&reason=done"), lab.url("/half-close?after=0.2"),
@@ -43,7 +45,9 @@ struct ReplayTerminalTests {
         // `.` steps one event: the cursor moves, still paused.
         try terminal.press(".")
         try terminal.press(".")
-        let stepped = try await terminal.waitForScreen { Self.cursor($0).map { $0 != start && $0.hasPrefix("⏸") } == true }
+        let stepped = try await terminal.waitForScreen {
+            Self.cursor($0).map { $0 != start && $0.hasPrefix("⏸") } == true
+        }
         #expect(stepped.matched, "\(stepped.screen.text)")
 
         // `>` speeds up, space plays: the cursor runs.
@@ -69,7 +73,9 @@ struct ReplayTerminalTests {
 
         // Live commands are refused with a message.
         try terminal.press("x")
-        let refused = try await terminal.waitForScreen { $0.contains { $0.contains("a replay cannot drop a connection") } }
+        let refused = try await terminal.waitForScreen {
+            $0.contains { $0.contains("a replay cannot drop a connection") }
+        }
         #expect(refused.matched, "\(refused.screen.text)")
 
         // q gives the terminal back as it was.
@@ -100,11 +106,15 @@ struct ReplayTerminalTests {
         #expect((object["close_causes"] as? [[String: Any]])?.isEmpty == false)
 
         // A file that is not a record is one clear line and status 65.
-        let foreign = FileManager.default.temporaryDirectory.appendingPathComponent("wsmon-foreign-\(UUID().uuidString)").path
+        let foreign = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "wsmon-foreign-\(UUID().uuidString)"
+        ).path
         try Data("hello\n".utf8).write(to: URL(fileURLWithPath: foreign))
         defer { try? FileManager.default.removeItem(atPath: foreign) }
         let refused = try await WSMonProcess.run(["replay", "--headless", foreign])
         #expect(refused.status == 65)
-        #expect(refused.stderr == "wsmon: \(foreign):1: not a wsmon record (its first line is no wsmon-record header)\n")
+        #expect(
+            refused.stderr == "wsmon: \(foreign):1: not a wsmon record (its first line is no wsmon-record header)\n"
+        )
     }
 }

@@ -14,10 +14,20 @@ struct CloseCauseTests {
 
     @Test func eachWayAConnectionEndsHasItsCause() {
         let cases: [(CloseSummary, String?, CloseCause)] = [
-            (CloseSummary(initiator: .remote, sent: Self.bye, received: Self.bye, transportClosedBy: .peer), nil, .peerClose),
-            (CloseSummary(initiator: .local, sent: Self.bye, received: Self.bye, transportClosedBy: .peer), nil, .localClose),
             (
-                CloseSummary(initiator: .local, failure: .aborted(reason: "dropped by the user"), transportClosedBy: .local),
+                CloseSummary(initiator: .remote, sent: Self.bye, received: Self.bye, transportClosedBy: .peer), nil,
+                .peerClose
+            ),
+            (
+                CloseSummary(initiator: .local, sent: Self.bye, received: Self.bye, transportClosedBy: .peer), nil,
+                .localClose
+            ),
+            (
+                CloseSummary(
+                    initiator: .local,
+                    failure: .aborted(reason: "dropped by the user"),
+                    transportClosedBy: .local
+                ),
                 nil, .localClose
             ),
             (
@@ -29,7 +39,12 @@ struct CloseCauseTests {
                 ), nil, .keepaliveTimeout
             ),
             (
-                CloseSummary(initiator: .local, sent: Self.bye, closeTimeoutFiredIn: .closing, transportClosedBy: .local),
+                CloseSummary(
+                    initiator: .local,
+                    sent: Self.bye,
+                    closeTimeoutFiredIn: .closing,
+                    transportClosedBy: .local
+                ),
                 nil, .closeTimeout
             ),
             (
@@ -69,7 +84,12 @@ struct CloseCauseTests {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let sink = monitor.register(id: 1, options: options, on: loop)
         let start = Date().timeIntervalSince1970.rounded(.down) - 100
-        let response = HandshakeResponse(statusCode: 101, reasonPhrase: "Switching Protocols", headers: HTTPHeaders(), subprotocol: nil)
+        let response = HandshakeResponse(
+            statusCode: 101,
+            reasonPhrase: "Switching Protocols",
+            headers: HTTPHeaders(),
+            subprotocol: nil
+        )
         let events: [(Double, SessionEvent.Kind)] = [
             (0, .opened(response, isReconnect: false)),
             (
@@ -81,7 +101,12 @@ struct CloseCauseTests {
             (70, .closed(CloseSummary(initiator: .transport, transportClosedBy: .peer), transportError: nil)),
         ]
         for (offset, kind) in events {
-            let event = SessionEvent(time: Date(timeIntervalSince1970: start + offset), session: 1, connection: 1, kind: kind)
+            let event = SessionEvent(
+                time: Date(timeIntervalSince1970: start + offset),
+                session: 1,
+                connection: 1,
+                kind: kind
+            )
             try await loop.submit { sink(event) }.get()
         }
         monitor.watch(1)

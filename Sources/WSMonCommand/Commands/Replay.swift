@@ -24,7 +24,9 @@ struct Replay: AsyncParsableCommand {
     @Flag(help: "Print the record's JSON lines to stdout instead of opening the dashboard.")
     var headless = false
 
-    @Option(help: ArgumentHelp("With --headless: only this session, by number or name (repeatable).", valueName: "session"))
+    @Option(
+        help: ArgumentHelp("With --headless: only this session, by number or name (repeatable).", valueName: "session")
+    )
     var session: [String] = []
 
     @Option(help: ArgumentHelp("With --headless: only lines at or after this time.", valueName: "time"))
@@ -59,7 +61,8 @@ struct Replay: AsyncParsableCommand {
 
     private func time(_ text: String?, option: String, in recording: Recording) throws -> Double? {
         guard let text else { return nil }
-        guard let time = ReplayTime.parse(text, start: recording.start, utcOffsetSeconds: Dashboard.localUTCOffset()) else {
+        guard let time = ReplayTime.parse(text, start: recording.start, utcOffsetSeconds: Dashboard.localUTCOffset())
+        else {
             throw Launch.usageFailure("\(option) \(text): give a time such as \(ReplayTime.formats)")
         }
         return time
@@ -75,7 +78,9 @@ struct Replay: AsyncParsableCommand {
             var ids = Set<Int>()
             for given in self.session {
                 let matching = recording.sessions.filter { "\($0.id)" == given || $0.options.name == given }
-                guard !matching.isEmpty else { throw Launch.usageFailure("--session \(given): no such session in the record") }
+                guard !matching.isEmpty else {
+                    throw Launch.usageFailure("--session \(given): no such session in the record")
+                }
                 ids.formUnion(matching.map(\.id))
             }
             wanted = ids
@@ -108,18 +113,20 @@ struct Replay: AsyncParsableCommand {
         let replayer = Replayer(recording: recording, loop: group.next())
         await replayer.start(at: start, playing: !self.paused)
         let (quits, quit) = AsyncStream.makeStream(of: Void.self)
-        let board = Dashboard(
-            monitor: replayer.monitor,
-            themes: themes.themes,
-            initialTheme: themes.initialIndex,
-            replayStatus: { replayer.currentStatus }
-        ) { request in
+        let requests: @Sendable (DashboardRequest) -> Void = { request in
             switch request {
             case .replay(let command): replayer.carryOut(command)
             case .quit: quit.yield()
             default: break  // refused by the dashboard already
             }
         }
+        let board = Dashboard(
+            monitor: replayer.monitor,
+            themes: themes.themes,
+            initialTheme: themes.initialIndex,
+            replayStatus: { replayer.currentStatus },
+            requests: requests
+        )
         do { try board.start(environment: environment) } catch {
             try? await group.shutdownGracefully()
             return Launch.usageFailure(error.description)

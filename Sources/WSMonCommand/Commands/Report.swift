@@ -34,7 +34,10 @@ struct Report: AsyncParsableCommand {
         }
         let text: String
         if self.json {
-            text = String(decoding: StormJSON.encode(snapshot.totals, sessions: recording.sessions.count), as: UTF8.self)
+            text = String(
+                decoding: StormJSON.encode(snapshot.totals, sessions: recording.sessions.count),
+                as: UTF8.self
+            )
         } else {
             text = StormTab.text(snapshot.totals, utcOffsetSeconds: Dashboard.localUTCOffset())
         }
@@ -54,7 +57,9 @@ enum StormJSON {
             "sessions": sessions,
             "attempts": storm.seconds.values.reduce(0) { $0 + $1.attempts },
             "opens": storm.seconds.values.reduce(0) { $0 + $1.opens },
-            "per_second": storm.seconds.sorted { $0.key < $1.key }.map { [$0.key, $0.value.attempts, $0.value.opens] },
+            "per_second": storm.seconds.sorted { $0.key < $1.key }.map {
+                [Int($0.key), $0.value.attempts, $0.value.opens]
+            },
             "reconnect_delays": self.buckets(storm.reconnectDelays),
             "lifetimes": self.buckets(storm.lifetimes),
         ]
@@ -68,13 +73,15 @@ enum StormJSON {
             object["synchronised_retries"] = NSNull()
         }
         object["close_causes"] = storm.causes.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }.map {
-            key, group -> [String: Any] in
+            key,
+            group -> [String: Any] in
             var cause: [String: Any] = [
                 "count": group.count, "cause": key.cause.rawValue, "code": Int(key.code),
                 "words": key.cause.words(code: key.code),
             ]
-            if let (seconds, count) = storm.commonSilence(of: key) {
-                cause["hint"] = "\(count) silent for \(seconds) s before the cut: an idle timeout of \(seconds) s?"
+            if let silence = storm.commonSilence(of: key) {
+                cause["hint"] =
+                    "\(silence.count) silent for \(silence.seconds) s before the cut: an idle timeout of \(silence.seconds) s?"
             } else if let hint = key.cause.hint(code: key.code, silentFor: nil) {
                 cause["hint"] = hint
             }
@@ -83,7 +90,8 @@ enum StormJSON {
         object["handshake_failures"] =
             totals.rejectionStatuses.sorted { $0.key < $1.key }.map {
                 ["count": $0.value, "reason": "rejected", "status": $0.key] as [String: Any]
-            } + totals.failures.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+            }
+            + totals.failures.sorted { $0.key.rawValue < $1.key.rawValue }.map {
                 ["count": $0.value, "reason": $0.key.label] as [String: Any]
             }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

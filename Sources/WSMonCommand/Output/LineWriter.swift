@@ -200,7 +200,10 @@ final class LineWriter: @unchecked Sendable {
             // The whole lines that fit; a file holding only its first lines takes one more
             // line whatever its size, so a long line cannot stop the record.
             let fitting = rest.prefix(max(0, room)).lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }
-            let end = fitting ?? (self.bytesInFile <= self.firstLinesSize ? (rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? rest.endIndex) : rest.startIndex)
+            let end =
+                fitting
+                ?? (self.bytesInFile <= self.firstLinesSize
+                    ? (rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? rest.endIndex) : rest.startIndex)
             if end > rest.startIndex {
                 if let failure = self.writeAll(rest[..<end]) { return failure }
                 self.bytesInFile += end - rest.startIndex

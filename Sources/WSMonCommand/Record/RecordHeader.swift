@@ -63,7 +63,7 @@ struct RecordHeader {
         if let value = fields.optionalInteger("open_timeout_ns") { options.openTimeout = .nanoseconds(value) }
         options.closeTimeout = .nanoseconds(try fields.integer("close_timeout_ns"))
         options.transportCloseGrace = .nanoseconds(try fields.integer("transport_close_grace_ns"))
-        options.pingInterval = fields.optionalInteger("ping_interval_ns").map { .nanoseconds($0) }
+        options.pingInterval = fields.optionalInteger("ping_interval_ns").map { Duration.nanoseconds($0) }
         if let value = fields.optionalInteger("pong_timeout_ns") { options.pongTimeout = .nanoseconds(value) }
         options.reconnect.isEnabled = fields.optionalBool("reconnect") ?? true
         return (try fields.integer("session"), options)

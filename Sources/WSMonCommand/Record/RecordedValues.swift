@@ -112,7 +112,8 @@ enum RecordedValues {
         case .upgradeHeaderMissingOrInvalid: return .upgradeHeaderMissingOrInvalid(text)
         case .connectionHeaderMissingOrInvalid: return .connectionHeaderMissingOrInvalid(text)
         case .acceptMissing: return .acceptMissing
-        case .acceptMismatch: return .acceptMismatch(expected: try fields.text("text"), received: try fields.text("detail"))
+        case .acceptMismatch:
+            return .acceptMismatch(expected: try fields.text("text"), received: try fields.text("detail"))
         case .subprotocolNotOffered: return .subprotocolNotOffered(try fields.text("text"))
         case .multipleSubprotocols: return .multipleSubprotocols(try fields.text("text"))
         case .extensionNotOffered: return .extensionNotOffered(try fields.text("text"))

@@ -62,20 +62,26 @@ enum RecordDecoder {
         case "violation": return .connection(.violation(try RecordedValues.violation(try fields.object("value"))))
         case "partial_message_discarded":
             return .connection(
-                .partialMessageDiscarded(try self.opcode(try fields.text("opcode")), byteCount: try fields.unsigned("size"))
+                .partialMessageDiscarded(
+                    try self.opcode(try fields.text("opcode")),
+                    byteCount: try fields.unsigned("size")
+                )
             )
         case "close_received": return .connection(.closeReceived(try self.closeFrame(fields)))
         case "close_sent": return .connection(.closeSent(try self.closeFrame(fields)))
         case "rtt":
             let nanoseconds = try fields.optionalInteger("rtt_ns") ?? Int(fields.number("rtt_ms") * 1e6)
-            return .roundTrip(PingID(recorded: UInt64(fields.optionalInteger("ping") ?? 0)), rtt: .nanoseconds(nanoseconds))
+            return .roundTrip(
+                PingID(recorded: UInt64(fields.optionalInteger("ping") ?? 0)),
+                rtt: .nanoseconds(nanoseconds)
+            )
         case "connect_failed": return .connectFailed(try RecordedValues.connectError(try fields.object("value")))
         case "closed": return .closed(try self.summary(fields), transportError: fields.optionalText("transport_error"))
         case "reconnect_scheduled":
             return .reconnectScheduled(
                 delay: .nanoseconds(try fields.integer("delay_ns")),
                 attempt: try fields.integer("attempt"),
-                retryAfter: fields.optionalInteger("retry_after_ns").map { .nanoseconds($0) }
+                retryAfter: fields.optionalInteger("retry_after_ns").map { Duration.nanoseconds($0) }
             )
         case "stopped": return .stopped(try RecordedValues.stopReason(try fields.object("value")))
         case "command_refused": return .commandRefused(try RecordedValues.usageError(try fields.object("value")))
@@ -117,7 +123,10 @@ enum RecordDecoder {
     }
 
     private static func closeFrame(_ fields: RecordFields) throws -> CloseFrame {
-        CloseFrame(code: fields.optionalInteger("code").map { CloseCode(UInt16(clamping: $0)) }, reason: try fields.text("reason"))
+        CloseFrame(
+            code: fields.optionalInteger("code").map { CloseCode(UInt16(clamping: $0)) },
+            reason: try fields.text("reason")
+        )
     }
 
     private static func summary(_ fields: RecordFields) throws -> CloseSummary {
@@ -141,7 +150,9 @@ enum RecordDecoder {
         )
         summary.violations = fields.optionalInteger("violations") ?? 0
         if let counts = fields.optionalObject("unreported_violations") {
-            for (name, count) in counts.object { summary.unreportedViolations[name] = (count as? NSNumber)?.intValue ?? 0 }
+            for (name, count) in counts.object {
+                summary.unreportedViolations[name] = (count as? NSNumber)?.intValue ?? 0
+            }
         }
         return summary
     }

@@ -86,7 +86,10 @@ final class Recording: @unchecked Sendable {
     }
 
     /// The header line and the session lines after it; the offset of the first event line.
-    private static func readStart(of data: Data, path: String) throws(Problem) -> (RecordFields, [(Int, SessionOptions)], Int) {
+    private static func readStart(
+        of data: Data,
+        path: String
+    ) throws(Problem) -> (RecordFields, [(Int, SessionOptions)], Int) {
         guard !data.isEmpty else { throw Problem(description: "\(path): empty file, not a wsmon record") }
         var offset = 0
         var number = 0
@@ -100,7 +103,9 @@ final class Recording: @unchecked Sendable {
                 guard let fields, fields.optionalText("event") == "record",
                     fields.optionalText("format") == RecordHeader.format
                 else {
-                    throw Problem(description: "\(path):1: not a wsmon record (its first line is no wsmon-record header)")
+                    throw Problem(
+                        description: "\(path):1: not a wsmon record (its first line is no wsmon-record header)"
+                    )
                 }
                 let version = fields.optionalInteger("version")
                 guard version == RecordHeader.version else {
@@ -171,7 +176,7 @@ final class Recording: @unchecked Sendable {
     private static func firstNewline(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start < bytes.count, let base = bytes.baseAddress else { return nil }
         guard let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
-        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
     private static func contains(_ needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -186,7 +191,7 @@ final class Recording: @unchecked Sendable {
             guard let base = line.baseAddress, let found = memmem(base, line.count, key.baseAddress, key.count) else {
                 return nil
             }
-            var index = base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + key.count
+            var index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + key.count
             var value = 0
             var digits = 0
             while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) {
@@ -227,11 +232,9 @@ final class Recording: @unchecked Sendable {
             return value
         }
         guard let year = number(4), let month = number(2), let day = number(2), let hour = number(2),
-            let minute = number(2)
+            let minute = number(2), let second = number(2)
         else { return nil }
-        index -= 1
-        guard let second = number(2) else { return nil }
-        index -= 1
+        index -= 1  // back to what follows the seconds: "." or "Z"
         var fraction = 0.0
         if index < line.count, line[index] == UInt8(ascii: ".") {
             index += 1

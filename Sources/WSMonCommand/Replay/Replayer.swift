@@ -83,7 +83,9 @@ final class Replayer: @unchecked Sendable {
         self.loop.execute { [self] in
             switch command {
             case .playOrPause:
-                if !self.playing && self.next >= self.recording.lines.count { self.go(toIndex: 0, time: self.recording.start) }
+                if !self.playing && self.next >= self.recording.lines.count {
+                    self.go(toIndex: 0, time: self.recording.start)
+                }
                 self.playing.toggle()
             case .step(let forward):
                 self.playing = false
@@ -93,7 +95,10 @@ final class Replayer: @unchecked Sendable {
                     self.clock.now = self.recording.lines[self.next - 1].time
                 } else if self.next > 0 {
                     let target = self.next - 1
-                    self.go(toIndex: target, time: target > 0 ? self.recording.lines[target - 1].time : self.recording.start)
+                    self.go(
+                        toIndex: target,
+                        time: target > 0 ? self.recording.lines[target - 1].time : self.recording.start
+                    )
                 }
             case .speed(let faster):
                 let speeds = ReplayStatus.speeds
@@ -122,7 +127,7 @@ final class Replayer: @unchecked Sendable {
 
     private func jump(session: Int, forward: Bool) {
         let lines = self.recording.lines
-        let ends = { (index: Int) in lines[index].session == session && lines[index].endsConnection }
+        let ends = { (index: Int) in Int(lines[index].session) == session && lines[index].endsConnection }
         if forward {
             guard let found = (self.next..<lines.count).first(where: ends) else { return self.note("no later close") }
             self.apply(until: found + 1)
@@ -142,7 +147,7 @@ final class Replayer: @unchecked Sendable {
 
     /// Applies lines up to `index` (excluded), from the start when that is behind.
     private func go(toIndex index: Int, time: Double) {
-        let finish = { [self] in
+        let finish: @Sendable () -> Void = { [self] in
             self.apply(until: index)
             self.clock.now = time
             self.published()
@@ -178,9 +183,9 @@ final class Replayer: @unchecked Sendable {
                 }
                 self.next += 1
             } catch {
-                self.problem = error.description
+                self.problem = "\(error)"
                 self.playing = false
-                self.note("replay stopped: \(error.description)")
+                self.note("replay stopped: \(error)")
             }
         }
     }

@@ -27,7 +27,7 @@ final class RunOutput: Sendable {
         flags: RunFlags,
         onFailure: @escaping @Sendable (_ output: String, LineWriter.Failure) -> Void
     ) throws {
-        var writers: [(LineWriter, EventLine)] = []
+        var writers: [(writer: LineWriter, encoder: EventLine)] = []
         let encoder = EventLine(includeFrames: flags.frames, textPreviewLimit: flags.previewLength)
         if flags.headless {
             writers.append((LineWriter(descriptor: STDOUT_FILENO, name: "stdout") { onFailure("stdout", $0) }, encoder))

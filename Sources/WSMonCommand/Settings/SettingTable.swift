@@ -230,7 +230,8 @@ enum SettingTable {
     static let recordMaxSize = RunSetting<Int>(
         "record_max_size",
         valueName: "size",
-        help: "Rotate the record once it reaches this size (e.g. 100M, 1G): FILE becomes FILE.1, the older parts move up, 9 are kept.",
+        help:
+            "Rotate the record once it reaches this size (e.g. 100M, 1G): FILE becomes FILE.1, the older parts move up, 9 are kept.",
         syntax: ValueSyntax<Int>.byteSize.requiring("must be at least 64K") { $0 >= 64 * 1024 },
         flag: \.recordMaxSize
     )

@@ -120,7 +120,9 @@ public final class Dashboard: Sendable {
             for output in model.takeOutputs() { self.carryOut(output, on: terminal, model: &model) }
             if Self.now() >= nextRefresh {
                 if let status = self.replayStatus?() {
-                    if let notice = status.notice, notice != model.replay?.notice { model.setStatus(notice, isError: true) }
+                    if let notice = status.notice, notice != model.replay?.notice {
+                        model.setStatus(notice, isError: true)
+                    }
                     model.replay = status
                 }
                 model.update(self.monitor.latest())

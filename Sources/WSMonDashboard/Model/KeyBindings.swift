@@ -44,7 +44,7 @@ public enum KeyBindings {
             hint: (key: String, word: String)?,
             help: String,
             contexts: Set<Context>,
-            modes: Set<Mode> = both,
+            modes: Set<Mode> = KeyBindings.both,
             actions: [Action]
         ) {
             precondition(actions.count == 1 || actions.count == keys.count, "an action per key, or one for all")

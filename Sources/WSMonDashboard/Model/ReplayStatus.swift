@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Where a replay's time cursor is, for the header: the dashboard of `wsmon replay` is the
 /// live one plus this (nil live).
 public struct ReplayStatus: Hashable, Sendable {
@@ -57,7 +55,7 @@ public enum ReplayTime {
     public static let formats = "+90s, +5m (after the start), 15:04:05[.250] (time of day) or 2026-12-02T15:04:05Z"
 
     public static func parse(_ text: String, start: Double, utcOffsetSeconds: Int) -> Double? {
-        let text = text.trimmingCharacters(in: .whitespaces)
+        let text = text.filter { $0 != " " }
         if text.hasPrefix("+") { return self.duration(text.dropFirst()).map { start + $0 } }
         if text.hasSuffix("Z"), text.contains("T") { return self.iso(text) }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)

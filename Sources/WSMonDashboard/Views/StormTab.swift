@@ -41,7 +41,9 @@ public enum StormTab {
                 ),
             ])
         } else {
-            lines.append([Span("no synchronised retries (no 100 ms holds more than half the retries within a second of it)", .dim)])
+            lines.append([
+                Span("no synchronised retries (no 100 ms holds more than half the retries within a second of it)", .dim)
+            ])
         }
         lines.append([])
         lines.append([Span("Reconnect delays", .tableHeader), Span("  (\(storm.reconnectDelays.total))", .dim)])
@@ -55,7 +57,8 @@ public enum StormTab {
             var spans = [
                 Span(self.count(group.count), .text), Span(key.cause.words(code: key.code), .closeUnclean),
             ]
-            if let (seconds, count) = storm.commonSilence(of: key) {
+            if let silence = storm.commonSilence(of: key) {
+                let (seconds, count) = (silence.seconds, silence.count)
                 spans.append(
                     Span(
                         " · \(count) silent for \(seconds) s before the cut: an idle timeout of \(seconds) s in a proxy or load balancer?",
@@ -74,7 +77,9 @@ public enum StormTab {
         if failures.isEmpty { lines.append([Span("  none", .dim)]) }
         for failure in failures.sorted(by: { ($1.count, $0.words) < ($0.count, $1.words) }) {
             var spans = [Span(self.count(failure.count)), Span(failure.words, .error)]
-            if failure.status > 0, let hint = CloseCause.handshakeRejected.hint(code: UInt16(failure.status), silentFor: nil) {
+            if failure.status > 0,
+                let hint = CloseCause.handshakeRejected.hint(code: UInt16(failure.status), silentFor: nil)
+            {
                 spans.append(Span(" · " + hint, .dim))
             }
             lines.append(spans)
@@ -89,7 +94,12 @@ public enum StormTab {
     }
 
     /// The run's seconds in `count` columns, each the highest second it covers.
-    private static func columns(_ values: [Int64: Double], from first: Int64, through last: Int64, count: Int) -> [Double] {
+    private static func columns(
+        _ values: [Int64: Double],
+        from first: Int64,
+        through last: Int64,
+        count: Int
+    ) -> [Double] {
         let span = Int(last - first) + 1
         let perColumn = max(1, (span + count - 1) / count)
         var columns = Array(repeating: 0.0, count: (span + perColumn - 1) / perColumn)

@@ -142,8 +142,12 @@ package struct JSONObject {
             stamp.text.append(UInt8(ascii: "."))
         }
         self.bytes.append(contentsOf: stamp.text)
+        // Milliseconds are cut (a line never shows a later millisecond than it happened in);
+        // microseconds are rounded, so that a time read back from a record and written
+        // again gives the same digits (a Double near 1.8e9 s holds a quarter microsecond).
         let (scale, digits) = microseconds ? (1_000_000.0, 6) : (1000.0, 3)
-        let fraction = min(Int(scale) - 1, Int(((interval - Double(whole)) * scale).rounded(.down)))
+        let scaled = (interval - Double(whole)) * scale
+        let fraction = min(Int(scale) - 1, Int(microseconds ? scaled.rounded() : scaled.rounded(.down)))
         Self.appendDecimal(fraction, width: digits, to: &self.bytes)
         self.bytes.append(UInt8(ascii: "Z"))
         self.bytes.append(UInt8(ascii: "\""))

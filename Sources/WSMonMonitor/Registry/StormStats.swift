@@ -130,9 +130,9 @@ public struct StormStats: Hashable, Sendable {
     /// more) before the cut.
     public func commonSilence(of key: CauseKey) -> (seconds: Int, count: Int)? {
         guard let group = self.causes[key],
-            let (seconds, count) = group.silences.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
-            seconds >= Int(CloseCause.notableSilence), count >= 3, count * 2 >= group.count
+            let common = group.silences.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
+            common.key >= Int(CloseCause.notableSilence), common.value >= 3, common.value * 2 >= group.count
         else { return nil }
-        return (seconds, count)
+        return (common.key, common.value)
     }
 }
