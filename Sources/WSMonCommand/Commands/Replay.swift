@@ -149,7 +149,7 @@ private struct StandardOutput {
     private var buffer: [UInt8] = []
     private var closed = false
 
-    mutating func write(_ line: Data) -> Bool {
+    mutating func write(_ line: [UInt8]) -> Bool {
         self.buffer.append(contentsOf: line)
         self.buffer.append(UInt8(ascii: "\n"))
         if self.buffer.count >= 1 << 20 { self.flush() }

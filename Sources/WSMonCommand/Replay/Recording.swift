@@ -3,10 +3,10 @@ import WSMonClient
 import WSMonCore
 import WSMonDashboard
 
-/// A record opened for replay: its parts mapped into memory (not read into it) and an index
-/// of its event lines in time order, each line decoded only when the cursor reaches it.
-/// The index holds what seeking and jumping need: time, session, whether it ends a
-/// connection or an attempt.
+/// A record opened for replay: its parts read through once to index their event lines in
+/// time order, each line read again and decoded only when the cursor reaches it (`pread`,
+/// so a gigabyte of record is not held in memory, nor mapped into it). The index holds
+/// what seeking and jumping need: time, session, whether it ends a connection or an attempt.
 final class Recording: @unchecked Sendable {
     struct Line {
         var time: Double
@@ -17,10 +17,78 @@ final class Recording: @unchecked Sendable {
         var endsConnection: Bool
     }
 
-    struct Part {
-        var path: String
-        var data: Data
-        var number: Int
+    /// One file of the record, open for reading.
+    final class Part: @unchecked Sendable {
+        let path: String
+        let descriptor: Int32
+        let size: Int
+        var number = 1
+
+        init(path: String) throws(Problem) {
+            self.path = path
+            self.descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard self.descriptor >= 0 else {
+                throw Problem(description: "\(path): cannot read: \(String(cString: strerror(errno)))")
+            }
+            var status = stat()
+            guard fstat(self.descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+                close(self.descriptor)
+                throw Problem(description: "\(path): cannot read: not a file")
+            }
+            self.size = Int(status.st_size)
+            guard self.size < Int(UInt32.max) else {
+                close(self.descriptor)
+                throw Problem(description: "\(path): larger than 4 GiB; record with --record-max-size")
+            }
+        }
+
+        deinit { close(self.descriptor) }
+
+        /// `count` bytes from `offset` (fewer at the end of the file).
+        func read(_ count: Int, at offset: Int) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count)
+            var done = 0
+            bytes.withUnsafeMutableBytes { buffer in
+                while done < count {
+                    let got = pread(self.descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                    if got > 0 {
+                        done += got
+                    } else if got < 0 && errno == EINTR {
+                        continue
+                    } else {
+                        break
+                    }
+                }
+            }
+            if done < count { bytes.removeLast(count - done) }
+            return bytes
+        }
+
+        /// Calls `body` with each line from `offset` (its offset, its bytes without the
+        /// newline), reading a few megabytes at a time, until `body` returns false; returns
+        /// the offset of a last line that has no newline (cut off), if any.
+        func forEachLine(from offset: Int, _ body: (Int, UnsafeBufferPointer<UInt8>) -> Bool) -> Int? {
+            let chunkSize = 8 << 20
+            var chunkStart = offset
+            var carried: [UInt8] = []
+            while chunkStart < self.size {
+                let chunk = carried + self.read(min(chunkSize, self.size - chunkStart), at: chunkStart)
+                let base = chunkStart - carried.count
+                var keepGoing = true
+                let consumed = chunk.withUnsafeBufferPointer { bytes -> Int in
+                    var start = 0
+                    while keepGoing, let newline = Recording.firstNewline(in: bytes, from: start) {
+                        keepGoing = body(base + start, UnsafeBufferPointer(rebasing: bytes[start..<newline]))
+                        start = newline + 1
+                    }
+                    return start
+                }
+                guard keepGoing else { return nil }
+                chunkStart += chunk.count - carried.count
+                carried = Array(chunk[consumed...])
+            }
+            return carried.isEmpty ? nil : self.size - carried.count
+        }
     }
 
     /// A file that cannot be replayed, or the line that cannot be: one sentence naming both.
@@ -43,18 +111,11 @@ final class Recording: @unchecked Sendable {
     /// Opens `paths` (a record and its rotated parts, in any order).
     init(paths: [String]) throws(Problem) {
         var opened: [(part: Part, header: RecordFields, sessions: [(Int, SessionOptions)], firstEvent: Int)] = []
-        var notices: [String] = []
         for path in paths {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-                throw Problem(description: "\(path): cannot read: \(Self.reason(error))")
-            }
-            guard data.count < Int(UInt32.max) else {
-                throw Problem(description: "\(path): larger than 4 GiB; record with --record-max-size")
-            }
-            let (header, sessions, firstEvent) = try Self.readStart(of: data, path: path)
-            let number = header.optionalInteger("part") ?? 1
-            opened.append((Part(path: path, data: data, number: number), header, sessions, firstEvent))
+            let part = try Part(path: path)
+            let (header, sessions, firstEvent) = try Self.readStart(of: part)
+            part.number = header.optionalInteger("part") ?? 1
+            opened.append((part, header, sessions, firstEvent))
         }
         opened.sort { $0.part.number < $1.part.number }
         guard let first = opened.first else { throw Problem(description: "no record given") }
@@ -62,8 +123,9 @@ final class Recording: @unchecked Sendable {
         var sessions: [Int: SessionOptions] = [:]
         for part in opened { for (id, options) in part.sessions where sessions[id] == nil { sessions[id] = options } }
         self.sessions = sessions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        self.headerTime = (try? Self.time(of: first.part.data, at: 0)) ?? 0
+        self.headerTime = first.part.read(64, at: 0).withUnsafeBufferPointer { Self.time(in: $0) } ?? 0
         var lines: [Line] = []
+        var notices: [String] = []
         for (index, part) in opened.enumerated() {
             if let notice = Self.index(part.part, number: UInt8(clamping: index), from: part.firstEvent, into: &lines) {
                 notices.append(notice)
@@ -79,59 +141,58 @@ final class Recording: @unchecked Sendable {
         self.notices = notices
     }
 
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let posix = nsError.userInfo[NSUnderlyingErrorKey] as? NSError { return posix.localizedDescription }
-        return nsError.localizedDescription
-    }
-
     /// The header line and the session lines after it; the offset of the first event line.
-    private static func readStart(
-        of data: Data,
-        path: String
-    ) throws(Problem) -> (RecordFields, [(Int, SessionOptions)], Int) {
-        guard !data.isEmpty else { throw Problem(description: "\(path): empty file, not a wsmon record") }
-        var offset = 0
+    private static func readStart(of part: Part) throws(Problem) -> (RecordFields, [(Int, SessionOptions)], Int) {
+        let path = part.path
+        guard part.size > 0 else { throw Problem(description: "\(path): empty file, not a wsmon record") }
         var number = 0
         var header: RecordFields?
         var sessions: [(Int, SessionOptions)] = []
-        while offset < data.count {
-            guard let end = data[offset...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+        var firstEvent = part.size
+        var problem: Problem?
+        _ = part.forEachLine(from: 0) { offset, line in
             number += 1
-            let fields = try? self.fields(data, offset..<end)
+            let fields = try? Self.fields(line)
             if number == 1 {
                 guard let fields, fields.optionalText("event") == "record",
                     fields.optionalText("format") == RecordHeader.format
                 else {
-                    throw Problem(
+                    problem = Problem(
                         description: "\(path):1: not a wsmon record (its first line is no wsmon-record header)"
                     )
+                    return false
                 }
                 let version = fields.optionalInteger("version")
                 guard version == RecordHeader.version else {
-                    throw Problem(
+                    let found = version.map(String.init) ?? "missing"
+                    problem = Problem(
                         description:
-                            "\(path):1: record format version \(version.map(String.init) ?? "missing"); this wsmon reads version \(RecordHeader.version)"
+                            "\(path):1: record format version \(found); this wsmon reads version \(RecordHeader.version)"
                     )
+                    return false
                 }
                 header = fields
-            } else if let fields, fields.optionalText("event") == "session" {
-                do { sessions.append(try RecordHeader.options(from: fields)) } catch {
-                    throw Problem(description: "\(path):\(number): session line: \(error)")
-                }
-            } else {
-                break
+                return true
             }
-            offset = end + 1
+            guard let fields, fields.optionalText("event") == "session" else {
+                firstEvent = offset
+                return false
+            }
+            do { sessions.append(try RecordHeader.options(from: fields)) } catch {
+                problem = Problem(description: "\(path):\(number): session line: \(error)")
+                return false
+            }
+            return true
         }
+        if let problem { throw problem }
         guard let header else {
-            throw Problem(description: "\(path):1: not a wsmon record (its first line is cut off)")
+            throw Problem(description: "\(path):1: not a wsmon record (its first line is no wsmon-record header)")
         }
-        return (header, sessions, offset)
+        return (header, sessions, firstEvent)
     }
 
-    static func fields(_ data: Data, _ range: Range<Int>) throws -> RecordFields {
-        let object = try JSONSerialization.jsonObject(with: data.subdata(in: range))
+    static func fields(_ line: UnsafeBufferPointer<UInt8>) throws -> RecordFields {
+        let object = try JSONSerialization.jsonObject(with: Data(buffer: line))
         guard let dictionary = object as? [String: Any] else {
             throw RecordedValues.Unreadable(description: "not a JSON object")
         }
@@ -140,40 +201,38 @@ final class Recording: @unchecked Sendable {
 
     /// Indexes the event lines of `part` from `offset`; a notice when it ends mid-line.
     private static func index(_ part: Part, number: UInt8, from offset: Int, into lines: inout [Line]) -> String? {
-        let data = part.data
-        var lineNumber = Self.lineNumber(of: data, before: offset)
-        return data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> String? in
-            let bytes = buffer.bindMemory(to: UInt8.self)
-            var start = offset
-            while start < bytes.count {
-                lineNumber += 1
-                guard let newline = Self.firstNewline(in: bytes, from: start) else {
-                    return
-                        "\(part.path): line \(lineNumber) is cut off (the record ends mid-line); replayed up to line \(lineNumber - 1)"
-                }
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<newline])
-                lines.append(
-                    Line(
-                        time: Self.time(in: line) ?? lines.last?.time ?? 0,
-                        offset: UInt32(start),
-                        length: UInt32(newline - start),
-                        session: Int32(clamping: Self.integer(after: "\"session\":", in: line) ?? 0),
-                        part: number,
-                        endsConnection: Self.contains("\"event\":\"closed\"", in: line)
-                            || Self.contains("\"event\":\"connect_failed\"", in: line)
-                    )
+        var lineNumber = Self.lineNumber(in: part, before: offset)
+        let cut = part.forEachLine(from: offset) { start, line in
+            lineNumber += 1
+            lines.append(
+                Line(
+                    time: Self.time(in: line) ?? lines.last?.time ?? 0,
+                    offset: UInt32(start),
+                    length: UInt32(line.count),
+                    session: Int32(clamping: Self.integer(after: "\"session\":", in: line) ?? 0),
+                    part: number,
+                    endsConnection: Self.contains("\"event\":\"closed\"", in: line)
+                        || Self.contains("\"event\":\"connect_failed\"", in: line)
                 )
-                start = newline + 1
-            }
-            return nil
+            )
+            return true
         }
+        guard cut != nil else { return nil }
+        return
+            "\(part.path): line \(lineNumber + 1) is cut off (the record ends mid-line); replayed up to line \(lineNumber)"
     }
 
-    private static func lineNumber(of data: Data, before offset: Int) -> Int {
-        data[..<offset].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+    private static func lineNumber(in part: Part, before offset: Int) -> Int {
+        var count = 0
+        _ = part.forEachLine(from: 0) { start, _ in
+            guard start < offset else { return false }
+            count += 1
+            return true
+        }
+        return count
     }
 
-    private static func firstNewline(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    static func firstNewline(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard start < bytes.count, let base = bytes.baseAddress else { return nil }
         guard let found = memchr(base + start, 0x0A, bytes.count - start) else { return nil }
         return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
@@ -200,16 +259,6 @@ final class Recording: @unchecked Sendable {
                 digits += 1
             }
             return digits > 0 ? value : nil
-        }
-    }
-
-    private static func time(of data: Data, at offset: Int) throws -> Double {
-        try data.withUnsafeBytes { buffer in
-            let bytes = buffer.bindMemory(to: UInt8.self)
-            guard let time = Self.time(in: UnsafeBufferPointer(rebasing: bytes[offset...])) else {
-                throw Problem(description: "no time")
-            }
-            return time
         }
     }
 
@@ -251,27 +300,24 @@ final class Recording: @unchecked Sendable {
     }
 
     /// The bytes of line `index`, as recorded.
-    func bytes(of index: Int) -> Data {
+    func bytes(of index: Int) -> [UInt8] {
         let line = self.lines[index]
-        let start = Int(line.offset)
-        return self.parts[Int(line.part)].data.subdata(in: start..<(start + Int(line.length)))
+        return self.parts[Int(line.part)].read(Int(line.length), at: Int(line.offset))
     }
 
     /// Where line `index` is, for errors: "FILE:N" (counted when asked: errors are rare).
     func place(of index: Int) -> String {
         let line = self.lines[index]
         let part = self.parts[Int(line.part)]
-        return "\(part.path):\(Self.lineNumber(of: part.data, before: Int(line.offset)) + 1)"
+        return "\(part.path):\(Self.lineNumber(in: part, before: Int(line.offset)) + 1)"
     }
 
     /// Line `index` as the event it records, or a problem naming its file and line.
     func event(at index: Int) throws(Problem) -> SessionEvent? {
-        let line = self.lines[index]
-        let start = Int(line.offset)
-        let data = self.parts[Int(line.part)].data
+        let bytes = self.bytes(of: index)
         do {
-            let fields = try Self.fields(data, start..<(start + Int(line.length)))
-            return try RecordDecoder.event(from: fields, time: line.time)
+            let fields = try bytes.withUnsafeBufferPointer { try Self.fields($0) }
+            return try RecordDecoder.event(from: fields, time: self.lines[index].time)
         } catch let error as RecordedValues.Unreadable {
             throw Problem(description: "\(self.place(of: index)): \(error)")
         } catch {
