@@ -24,7 +24,7 @@ struct RecordFields {
 
     func optionalInteger(_ key: String) -> Int? {
         guard let number = self.object[key] as? NSNumber else { return nil }
-        return number.integerValue
+        return number.intValue
     }
 
     func unsigned(_ key: String) throws -> UInt64 { UInt64(clamping: try self.integer(key)) }

@@ -238,28 +238,39 @@ final class Recording: @unchecked Sendable {
         return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
-    private static func contains(_ needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Bool {
-        needle.withUTF8Buffer { needle in
-            guard let base = line.baseAddress, line.count >= needle.count else { return false }
-            return memmem(base, line.count, needle.baseAddress, needle.count) != nil
+    /// Where `needle` starts in `line` (memchr for its first byte, then a compare; glibc's
+    /// memmem is a GNU extension Swift does not see).
+    private static func find(_ needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        needle.withUTF8Buffer { needle -> Int? in
+            guard let first = needle.first, line.count >= needle.count else { return nil }
+            var start = 0
+            while start + needle.count <= line.count, let base = line.baseAddress {
+                guard let found = memchr(base + start, Int32(first), line.count - start - needle.count + 1) else {
+                    return nil
+                }
+                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                if memcmp(base + index, needle.baseAddress!, needle.count) == 0 { return index }
+                start = index + 1
+            }
+            return nil
         }
     }
 
+    private static func contains(_ needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Bool {
+        self.find(needle, in: line) != nil
+    }
+
     private static func integer(after key: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Int? {
-        key.withUTF8Buffer { key -> Int? in
-            guard let base = line.baseAddress, let found = memmem(base, line.count, key.baseAddress, key.count) else {
-                return nil
-            }
-            var index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + key.count
-            var value = 0
-            var digits = 0
-            while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) {
-                value = value * 10 + Int(line[index] - UInt8(ascii: "0"))
-                index += 1
-                digits += 1
-            }
-            return digits > 0 ? value : nil
+        guard let found = self.find(key, in: line) else { return nil }
+        var index = found + key.utf8CodeUnitCount
+        var value = 0
+        var digits = 0
+        while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) {
+            value = value * 10 + Int(line[index] - UInt8(ascii: "0"))
+            index += 1
+            digits += 1
         }
+        return digits > 0 ? value : nil
     }
 
     /// The `time` a line starts with (`{"time":"2026-12-02T15:00:00.123456Z"`), read in

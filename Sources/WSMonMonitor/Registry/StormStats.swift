@@ -7,12 +7,22 @@ public struct StormStats: Hashable, Sendable {
     public struct Second: Hashable, Sendable {
         public var attempts = 0
         public var opens = 0
+
+        public init(attempts: Int = 0, opens: Int = 0) {
+            self.attempts = attempts
+            self.opens = opens
+        }
     }
 
     /// Connections that ended the same way: a cause and a close code.
     public struct CauseKey: Hashable, Sendable, Comparable {
         public var cause: CloseCause
         public var code: UInt16
+
+        public init(cause: CloseCause, code: UInt16) {
+            self.cause = cause
+            self.code = code
+        }
 
         public static func < (lhs: Self, rhs: Self) -> Bool {
             (lhs.cause.rawValue, lhs.code) < (rhs.cause.rawValue, rhs.code)
@@ -23,6 +33,11 @@ public struct StormStats: Hashable, Sendable {
         public var count = 0
         /// For cuts without a Close: how many had been silent for each whole number of seconds.
         public var silences: [Int: Int] = [:]
+
+        public init(count: Int = 0, silences: [Int: Int] = [:]) {
+            self.count = count
+            self.silences = silences
+        }
     }
 
     /// Counts in buckets whose upper bounds (seconds) are `bounds`; the last is open-ended.
