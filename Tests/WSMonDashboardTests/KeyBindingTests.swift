@@ -52,6 +52,8 @@ struct KeyBindingTests {
     @Test func aReplaysKeysMoveItsCursorAndLiveCommandsAreRefused() {
         var model = KeyTests.model()
         model.replay = Self.replay
+        let footer = SnapshotFixture.render(model).lines[23]
+        #expect(footer.contains("␣ play") && !footer.contains("s send"), "\(footer)")
         #expect(model.handle(.character(" ")) == [.replay(.playOrPause)])
         #expect(model.handle(.character(".")) == [.replay(.step(forward: true))])
         #expect(model.handle(.character(",")) == [.replay(.step(forward: false))])
@@ -69,8 +71,6 @@ struct KeyBindingTests {
         _ = model.handle(.character("T"))
         for character in "+30s" { _ = model.handle(.character(character)) }
         #expect(model.handle(.enter) == [.replay(.seek(to: Self.replay.start + 30))])
-        let footer = SnapshotFixture.render(model).lines[23]
-        #expect(footer.contains("␣ play") && !footer.contains("s send"), "\(footer)")
     }
 
     @Test func theFooterShowsTheKeysOfTheFocusedPane() {

@@ -217,7 +217,7 @@ enum TableView {
         }
         // The cause in a few words before the peer's reason, so a narrow column keeps it.
         let cause = row.lastCloseCause.map { " " + $0.tableWords } ?? ""
-        let reason = texts.lastCloseReason.isEmpty ? "" : " “" + texts.lastCloseReason + "”"
+        let reason = texts.lastCloseReason.isEmpty ? "" : " " + texts.lastCloseReason
         return ("\(code)\(cause)\(reason)", row.lastCloseClean == true ? .closeClean : .closeUnclean)
     }
 }
