@@ -77,19 +77,30 @@ struct ReplayRoundTripTests {
             running.append(session)
         }
         for session in running { session.start() }
-        // The storm session reconnects until its attempts run out; the others stop at once.
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let stopped = Set(
+        // The others stop at once; the storm session reconnects until it is closed, after a
+        // few drops. Every session has stopped before the record is finished.
+        func stopped() -> Set<Int> {
+            Set(
                 log.all.compactMap { event -> Int? in
                     if case .stopped = event.kind { return event.session }
                     return nil
                 }
             )
-            if stopped.count == sessions.count { break }
+        }
+        func opens(of session: Int) -> Int {
+            log.all.filter { event in
+                guard event.session == session, case .opened = event.kind else { return false }
+                return true
+            }.count
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline, stopped().count < sessions.count - 1 || opens(of: 1) < 3 {
             try await Task.sleep(for: .milliseconds(20))
         }
         for session in running { session.close() }
+        while ContinuousClock.now < deadline, stopped().count < sessions.count {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(await output.finish(within: .seconds(10)).isEmpty)
         // A record keeps times to the microsecond: the run's events are compared at that.
         let events = log.all.map { event in
@@ -147,7 +158,11 @@ struct ReplayRoundTripTests {
         #expect(kinds.isSuperset(of: ["connecting", "opened", "closed", "connectFailed", "reconnectScheduled"]))
         // Instants between two events (so time and order agree), spread over the run, each
         // with the session of its event selected.
-        let candidates = run.events.indices.dropLast().filter { run.events[$0].time < run.events[$0 + 1].time }
+        var latest = Date.distantPast
+        let candidates = run.events.indices.dropLast().filter { index in
+            latest = max(latest, run.events[index].time)
+            return run.events[index].time == latest && latest < run.events[index + 1].time
+        }
         let instants = [candidates.count / 3, candidates.count * 2 / 3, candidates.count - 1].map { candidates[$0] }
         for index in instants + [run.events.count - 1] {
             let event = run.events[index]

@@ -233,6 +233,14 @@ struct SettingTableTests {
             badTOML: #""later""#,
             problem: Self.durationProblem
         ),
+        Example(
+            key: "record_max_size",
+            flag: ["--record-max-size", "100M"],
+            badText: "huge",
+            toml: #""100M""#,
+            badTOML: #""huge""#,
+            problem: "must be a size: bytes, or a number with K, M or G"
+        ),
     ]
 
     @Test func everyRowHasAnExampleAndOneName() {

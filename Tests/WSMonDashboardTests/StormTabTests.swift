@@ -16,7 +16,7 @@ struct StormTabTests {
         // A wave of 180 retries inside 30 ms, 20 more spread around it.
         storm.retryHundredths[Int64(start * 100) + 1000] = 120
         storm.retryHundredths[Int64(start * 100) + 1003] = 60
-        for spread in 0..<20 { storm.retryHundredths[Int64(start * 100) + 920 + Int64(spread) * 8, default: 0] += 1 }
+        for spread in 0..<20 { storm.retryHundredths[Int64(start * 100) + 960 + Int64(spread) * 4, default: 0] += 1 }
         let eof = StormStats.CauseKey(cause: .eofWithoutClose, code: 1006)
         storm.causes[eof] = StormStats.CauseGroup(count: 312, silences: [60: 300, 3: 12])
         storm.causes[StormStats.CauseKey(cause: .peerClose, code: 1001)] = StormStats.CauseGroup(count: 20)

@@ -9,6 +9,9 @@ import WSMonDashboard
 /// what seeking and jumping need: time, session, whether it ends a connection or an attempt.
 final class Recording: @unchecked Sendable {
     struct Line {
+        /// The cursor's time at this line: the latest stamp so far. Lines stay in the order
+        /// they were written, which is the order the monitor saw them (an open is stamped
+        /// with the time of the read that brought it, a little before events emitted first).
         var time: Double
         var offset: UInt32
         var length: UInt32
@@ -131,11 +134,6 @@ final class Recording: @unchecked Sendable {
                 notices.append(notice)
             }
         }
-        // Lines of one loop are in order; several loops may interleave a little.
-        if zip(lines, lines.dropFirst()).contains(where: { $0.time > $1.time }) {
-            lines = lines.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
-                .map(\.element)
-        }
         self.parts = opened.map(\.part)
         self.lines = lines
         self.notices = notices
@@ -206,7 +204,7 @@ final class Recording: @unchecked Sendable {
             lineNumber += 1
             lines.append(
                 Line(
-                    time: Self.time(in: line) ?? lines.last?.time ?? 0,
+                    time: max(Self.time(in: line) ?? 0, lines.last?.time ?? 0),
                     offset: UInt32(start),
                     length: UInt32(line.count),
                     session: Int32(clamping: Self.integer(after: "\"session\":", in: line) ?? 0),
@@ -327,8 +325,10 @@ final class Recording: @unchecked Sendable {
     func event(at index: Int) throws(Problem) -> SessionEvent? {
         let bytes = self.bytes(of: index)
         do {
-            let fields = try bytes.withUnsafeBufferPointer { try Self.fields($0) }
-            return try RecordDecoder.event(from: fields, time: self.lines[index].time)
+            let (fields, time) = try bytes.withUnsafeBufferPointer { line in
+                (try Self.fields(line), Self.time(in: line) ?? self.lines[index].time)
+            }
+            return try RecordDecoder.event(from: fields, time: time)
         } catch let error as RecordedValues.Unreadable {
             throw Problem(description: "\(self.place(of: index)): \(error)")
         } catch {

@@ -34,7 +34,7 @@ public enum StormTab {
             lines.append([
                 Span("⚠ synchronised retries: ", .warning),
                 Span(
-                    "\(herding.attempts) of the \(herding.nearby) retries within a second of "
+                    "\(herding.attempts) of the \(herding.nearby) retries within half a second of "
                         + "\(clock.timeOfDay(herding.windowStart)) (\(Int((herding.share * 100).rounded())) %) "
                         + "landed in its 100 ms: clients retry in step (no jitter?)",
                     .warning
@@ -42,7 +42,7 @@ public enum StormTab {
             ])
         } else {
             lines.append([
-                Span("no synchronised retries (no 100 ms holds more than half the retries within a second of it)", .dim)
+                Span("no synchronised retries (no 100 ms holds more than half the retries within half a second of it)", .dim)
             ])
         }
         lines.append([])

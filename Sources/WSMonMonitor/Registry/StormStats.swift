@@ -102,14 +102,14 @@ public struct StormStats: Hashable, Sendable {
     }
 
     /// Herding: a 100 ms window (sliding by 10 ms) that holds more than `share` of the
-    /// retries made within a second either side of it, with at least `minimum` retries in
+    /// retries made from half a second before it to half a second after it, with at least `minimum` retries in
     /// it. Full jitter spreads a wave of retries over the whole backoff window; clients
     /// retrying in step land together.
     public struct Herding: Hashable, Sendable {
         /// Start of the 100 ms window, seconds since 1970.
         public var windowStart: Double
         public var attempts: Int
-        /// Retries from a second before the window to a second after it.
+        /// Retries from half a second before the window to half a second after it.
         public var nearby: Int
         public var share: Double { self.nearby == 0 ? 0 : Double(self.attempts) / Double(self.nearby) }
     }
@@ -126,8 +126,8 @@ public struct StormStats: Hashable, Sendable {
         var worst: Herding?
         for (index, key) in keys.enumerated() {
             while windowEnd < keys.count && keys[windowEnd] < key + 10 { windowEnd += 1 }
-            while keys[nearbyStart] < key - 100 { nearbyStart += 1 }
-            while nearbyEnd < keys.count && keys[nearbyEnd] < key + 110 { nearbyEnd += 1 }
+            while keys[nearbyStart] < key - 50 { nearbyStart += 1 }
+            while nearbyEnd < keys.count && keys[nearbyEnd] < key + 60 { nearbyEnd += 1 }
             let inWindow = sums[windowEnd] - sums[index]
             guard inWindow >= minimum else { continue }
             let found = Herding(
