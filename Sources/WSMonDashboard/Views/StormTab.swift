@@ -42,7 +42,10 @@ public enum StormTab {
             ])
         } else {
             lines.append([
-                Span("no synchronised retries (no 100 ms holds more than half the retries within half a second of it)", .dim)
+                Span(
+                    "no synchronised retries (no 100 ms holds more than half the retries within half a second of it)",
+                    .dim
+                )
             ])
         }
         lines.append([])
