@@ -61,7 +61,10 @@ struct StormTests {
 
     @Test func retriesInStepRaiseTheWarningAndFullJitterDoesNot() async throws {
         let herded = try await Self.storm(jitter: false)
-        let warning = try #require(herded.herding(), "200 retries without jitter land together")
+        let warning = try #require(
+            herded.herding(),
+            "200 retries without jitter land together: \(String(describing: herded.herding(share: 0, minimum: 1)))"
+        )
         #expect(warning.share > StormStats.herdingShare)
         #expect(warning.attempts >= 100)
         let jittered = try await Self.storm(jitter: true)
