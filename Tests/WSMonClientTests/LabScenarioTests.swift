@@ -218,7 +218,11 @@ struct LabScenarioTests {
         let recorder = SessionRecorder()
         recorder.start(try Self.options(lab.url("/slow-handshake?delay=2")) { $0.openTimeout = .milliseconds(300) })
         let events = try await recorder.wait { $0.stopped != nil }
-        #expect(events.connectErrors == [.openTimeout])
+        #expect(events.connectErrors == [.openTimeout(phase: .upgrade, limit: .milliseconds(300))])
+        #expect(
+            events.connectErrors.first?.description
+                == "not open within the open timeout (300ms), still waiting for the server's upgrade response"
+        )
     }
 
     @Test func refusedConnectionIsReportedAsSuch() async throws {

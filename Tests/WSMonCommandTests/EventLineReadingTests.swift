@@ -10,7 +10,7 @@ import WSMonCore
 @Suite("JSON Lines for reading")
 struct EventLineReadingTests {
     static func line(_ kind: SessionEvent.Kind) throws -> [String: Any] {
-        let prefix = EventLine.SessionPrefix(session: 3, name: "auth")
+        let prefix = EventLine.SessionPrefix(session: 3, name: "auth", tls: nil)
         let event = SessionEvent(
             time: Date(timeIntervalSince1970: 1_796_126_400),
             session: 3,
@@ -51,7 +51,7 @@ struct EventLineReadingTests {
     }
 
     @Test func aMessagePreviewEscapesBidiOverrides() throws {
-        let prefix = EventLine.SessionPrefix(session: 1, name: "x")
+        let prefix = EventLine.SessionPrefix(session: 1, name: "x", tls: nil)
         let event = SessionEvent(time: Date(), session: 1, connection: 1, kind: .connection(.text("a\u{202E}b")))
         let text = String(decoding: try #require(EventLine().encode(event, prefix: prefix)), as: UTF8.self)
         #expect(text.contains(#""preview":"a\u202eb""#), "\(text)")

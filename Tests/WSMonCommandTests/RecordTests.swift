@@ -97,7 +97,7 @@ struct RecordTests {
     static func record(_ kinds: [SessionEvent.Kind], frames: Bool = true) -> [UInt8] {
         var bytes = RecordStart(frames: frames).lines(part: 1, sessions: [(1, self.options)])
         let encoder = EventLine(includeFrames: frames, textPreviewLimit: 200, isComplete: true)
-        let prefix = EventLine.SessionPrefix(session: 1, name: "feed")
+        let prefix = EventLine.SessionPrefix(session: 1, name: "feed", tls: nil)
         for (index, kind) in kinds.enumerated() {
             let event = SessionEvent(
                 time: Date(timeIntervalSince1970: self.start + Double(index) + 0.000_25),
@@ -135,7 +135,7 @@ struct RecordTests {
         #expect(recording.notices.isEmpty)
         // Written again from what was read back, every line is the same bytes.
         let encoder = EventLine(includeFrames: true, textPreviewLimit: 200, isComplete: true)
-        let prefix = EventLine.SessionPrefix(session: 1, name: "feed")
+        let prefix = EventLine.SessionPrefix(session: 1, name: "feed", tls: nil)
         for index in recording.lines.indices {
             let event = try #require(try recording.event(at: index))
             #expect(abs(event.time.timeIntervalSince1970 - (Self.start + Double(index) + 0.000_25)) < 1e-6)
@@ -224,7 +224,7 @@ struct RecordTests {
         ) { _ in }
         _ = writer.write(first)
         let encoder = EventLine(includeFrames: false, textPreviewLimit: 200, isComplete: true)
-        let prefix = EventLine.SessionPrefix(session: 1, name: "feed")
+        let prefix = EventLine.SessionPrefix(session: 1, name: "feed", tls: nil)
         for index in 0..<100 {
             let event = SessionEvent(
                 time: Date(timeIntervalSince1970: Self.start + Double(index)),

@@ -67,7 +67,7 @@ struct ReplayRoundTripTests {
         let log = EventLog()
         var running: [Session] = []
         for (id, options) in sessions {
-            let prefix = EventLine.SessionPrefix(session: id, name: options.name)
+            let prefix = EventLine.SessionPrefix(session: id, name: options.name, tls: nil)
             let box = SessionBox()
             let session = Session(id: id, options: options, eventLoop: loop) { event in
                 log.append(event)

@@ -211,6 +211,20 @@ struct SettingTableTests {
             problem: "must be true or false"
         ),
         Example(
+            key: "cert",
+            flag: ["--cert", "/client.pem"],
+            toml: #""/client.pem""#,
+            badTOML: "1",
+            problem: "must be a string"
+        ),
+        Example(
+            key: "key",
+            flag: ["--key", "/client-key.pem"],
+            toml: #""/client-key.pem""#,
+            badTOML: "true",
+            problem: "must be a string"
+        ),
+        Example(
             key: "parallel_handshakes",
             flag: ["--parallel-handshakes"],
             toml: "true",
@@ -232,6 +246,13 @@ struct SettingTableTests {
             toml: #""2m""#,
             badTOML: #""later""#,
             problem: Self.durationProblem
+        ),
+        Example(
+            key: "show_secrets",
+            flag: ["--show-secrets"],
+            toml: "true",
+            badTOML: #""yes""#,
+            problem: "must be true or false"
         ),
         Example(
             key: "record_max_size",

@@ -1,5 +1,11 @@
 import WSMonCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Everything one session needs to connect, stay alive and reconnect.
 public struct SessionOptions: Sendable {
     public var url: WebSocketURL
@@ -46,8 +52,27 @@ public struct TLSOptions: Hashable, Sendable {
     public var caFile: String?
     /// Skip certificate verification. Shown as such by the session; never the default.
     public var insecure = false
+    /// A client certificate (PEM, the chain after the leaf) and its private key (PEM), for
+    /// servers that ask for one (mutual TLS). Both or neither.
+    public var certFile: String?
+    public var keyFile: String?
+    /// Where TLS secrets are appended in the NSS key log format, so that a capture of the
+    /// session can be decrypted (Wireshark); the default is `SSLKEYLOGFILE`, as in browsers.
+    public var keyLogFile: String? = TLSOptions.environmentKeyLogFile
 
     public init() {}
+
+    static let environmentKeyLogFile: String? = {
+        guard let value = getenv("SSLKEYLOGFILE") else { return nil }
+        let path = String(cString: value)
+        return path.isEmpty ? nil : path
+    }()
+
+    /// Builds (once per distinct options) what TLS connections with these options share, so
+    /// a bad certificate, key or CA file is reported before any session starts.
+    public func prepare() throws(TLSSetupError) {
+        _ = try TLSContextCache.shared.context(for: self)
+    }
 }
 
 public struct ProxyOptions: Hashable, Sendable {

@@ -199,6 +199,7 @@ public final class Session: @unchecked Sendable {
         let number = self.attemptsStarted
         self.link = Link(number: number)
         let timing = ConnectionTiming(self.options)
+        let progress = AttemptProgress(phase: .dns)
         // One handler per candidate channel (see Connector); only the winner's outputs count.
         let makeHandler: @Sendable (Bool) -> WebSocketConnectionHandler = { [self] waitsForTunnel in
             let box = HandlerBox()
@@ -215,9 +216,9 @@ public final class Session: @unchecked Sendable {
         self.emit(.connecting(attempt: attempt, request: core.request))
         self.openTimer.arm(in: self.options.openTimeout.timeAmount, on: self.eventLoop) { [self] generation in
             guard self.openTimer.claim(generation) else { return }
-            self.abandonAttempt(because: .openTimeout)
+            self.abandonAttempt(because: .openTimeout(phase: progress.phase, limit: self.options.openTimeout))
         }
-        Connector.connect(options: self.options, makeHandler: makeHandler, on: self.eventLoop)
+        Connector.connect(options: self.options, progress: progress, makeHandler: makeHandler, on: self.eventLoop)
             .assumeIsolated()
             .whenComplete { [self] result in
                 guard self.link?.number == number else { return }

@@ -15,12 +15,14 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
     case connectionRefused(address: String)
     case networkUnreachable(address: String, detail: String)
     case tcpConnectTimeout
-    case tlsFailure(detail: String)
+    /// Any TLS failure, its reason named (see `TLSFailure`).
+    case tlsFailure(TLSFailure)
     case proxyFailure(detail: String)
     case handshakeRejected(HandshakeRejection)
     case handshakeFailed(HandshakeFailure)
-    /// TCP + TLS + upgrade did not finish within the open timeout.
-    case openTimeout
+    /// TCP + TLS + upgrade did not finish within the open timeout (`limit`); `phase` is
+    /// where the attempt was.
+    case openTimeout(phase: ConnectPhase, limit: Duration)
     /// The connection ended before the handshake completed, for another reason.
     case connectionLost(detail: String)
     /// We gave the attempt up ourselves (the session was closed while connecting).
@@ -49,11 +51,15 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
         case .connectionRefused(let address): return "connection refused by \(address)"
         case .networkUnreachable(let address, let detail): return "cannot reach \(address): \(detail)"
         case .tcpConnectTimeout: return "TCP connect timed out"
-        case .tlsFailure(let detail): return "TLS failed: \(detail)"
+        case .tlsFailure(.closedAfterHandshake):
+            return "TLS failed: the server closed the connection after the TLS handshake, without an upgrade response "
+                + "(servers that require a client certificate do this: --cert and --key)"
+        case .tlsFailure(let failure): return "TLS failed: \(failure)"
         case .proxyFailure(let detail): return "proxy failed: \(detail)"
         case .handshakeRejected(let rejection): return "handshake rejected: \(rejection)"
         case .handshakeFailed(let failure): return "handshake failed: \(failure)"
-        case .openTimeout: return "not open within the open timeout"
+        case .openTimeout(let phase, let limit):
+            return "not open within the open timeout (\(Self.format(limit))), still \(phase)"
         case .connectionLost(let detail): return "connection lost during the handshake: \(detail)"
         case .cancelled(let reason): return "attempt cancelled: \(reason)"
         }
@@ -64,6 +70,8 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
         switch error {
         case let error as ConnectError:
             self = error
+        case let error as TLSFailure:
+            self = .tlsFailure(error)
         case let error as NIOConnectionError:
             if error.connectionErrors.isEmpty, let dns = error.dnsAError ?? error.dnsAAAAError {
                 self = .dnsFailure(host: host, detail: "\(dns)")
@@ -74,15 +82,22 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
             }
         case ChannelError.connectTimeout:
             self = .tcpConnectTimeout
-        case let error as NIOSSLError:
-            self = .tlsFailure(detail: "\(error)")
-        case let error as BoringSSLError:
-            self = .tlsFailure(detail: "\(error)")
         case let error as IOError:
             self = Self.classifySocketError(error, address: host)
         default:
-            self = .connectionLost(detail: "\(error)")
+            if let failure = TLSFailure(classifying: error, peerCertificate: nil, host: host, now: time(nil)) {
+                self = .tlsFailure(failure)
+            } else {
+                self = .connectionLost(detail: "\(error)")
+            }
         }
+    }
+
+    /// "10s", "1.5s", "500ms".
+    private static func format(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
+        return milliseconds < 1000 ? "\(milliseconds)ms" : "\(Double(milliseconds) / 1000)s"
     }
 
     private static func classifySocketError(_ error: any Error, address: String) -> ConnectError {

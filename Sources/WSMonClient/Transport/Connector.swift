@@ -14,6 +14,7 @@ import WSMonCore
 enum Connector {
     static func connect(
         options: SessionOptions,
+        progress: AttemptProgress,
         makeHandler: @escaping @Sendable (_ waitsForTunnel: Bool) -> WebSocketConnectionHandler,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<(any Channel, WebSocketConnectionHandler)> {
@@ -23,15 +24,18 @@ enum Connector {
         do {
             tlsContext = url.isSecure ? try TLSContextCache.shared.context(for: options.tls) : nil
         } catch {
-            return eventLoop.makeFailedFuture(ConnectError.tlsFailure(detail: "\(error)"))
+            return eventLoop.makeFailedFuture(ConnectError.tlsFailure(.other("\(error)")))
         }
         let host = url.host
-        let makeTLSHandler: @Sendable () throws -> NIOSSLClientHandler? = {
-            guard let tlsContext else { return nil }
+        // TLS and the handler that names its failures, in that order.
+        let makeTLSHandlers: @Sendable () throws -> [any ChannelHandler] = {
+            guard let tlsContext else { return [] }
             // SNI carries names only; an IP literal host gets none.
             let isIPAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-            return try NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
+            let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
+            return [tls, TLSFailureNamer(naming: tls, host: host, progress: progress)]
         }
+        let afterTCP: ConnectPhase = proxy != nil ? .proxy : (tlsContext != nil ? .tls : .upgrade)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
@@ -44,6 +48,9 @@ enum Connector {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
+                    // A channel exists once the host name has an address: TCP is next.
+                    progress.phase = .tcp
+                    try operations.addHandler(AttemptPhaseHandler(progress: progress, next: afterTCP))
                     let handler = makeHandler(proxy != nil)
                     if let proxy {
                         // The WebSocket handler waits behind the tunnel; TLS goes in between
@@ -53,15 +60,20 @@ enum Connector {
                             targetPort: url.port,
                             authorization: proxy.authorization,
                             onEstablished: { context in
-                                if let tls = try makeTLSHandler() {
-                                    try context.pipeline.syncOperations.addHandler(tls, position: .before(handler))
+                                let tls = try makeTLSHandlers()
+                                progress.phase = tls.isEmpty ? .upgrade : .tls
+                                for tlsHandler in tls {
+                                    try context.pipeline.syncOperations.addHandler(
+                                        tlsHandler,
+                                        position: .before(handler)
+                                    )
                                 }
                                 handler.tunnelEstablished()
                             }
                         )
                         try operations.addHandler(tunnel)
-                    } else if let tls = try makeTLSHandler() {
-                        try operations.addHandler(tls)
+                    } else {
+                        try operations.addHandlers(try makeTLSHandlers())
                     }
                     try operations.addHandler(handler)
                 }
@@ -69,8 +81,10 @@ enum Connector {
         let target = proxy.map { ($0.host, $0.port) } ?? (url.host, url.port)
         let connected: EventLoopFuture<any Channel>
         if let address = try? SocketAddress(ipAddress: target.0, port: target.1) {
+            progress.phase = .tcp
             connected = bootstrap.connect(to: address)
         } else {
+            progress.phase = .dns
             connected = bootstrap.connect(host: target.0, port: target.1)
         }
         return connected.flatMapErrorThrowing { error in
@@ -80,28 +94,6 @@ enum Connector {
             throw ConnectError(classifying: error, host: target.0)
         }.flatMapThrowing { channel in
             (channel, try channel.pipeline.syncOperations.handler(type: WebSocketConnectionHandler.self))
-        }
-    }
-}
-
-/// One TLS context per trust configuration: building a context loads the trust store,
-/// too slow to repeat for each of thousands of sessions.
-final class TLSContextCache: Sendable {
-    static let shared = TLSContextCache()
-
-    private let contexts = Mutex<[TLSOptions: NIOSSLContext]>([:])
-
-    func context(for options: TLSOptions) throws -> NIOSSLContext {
-        try self.contexts.withLock { contexts in
-            if let context = contexts[options] { return context }
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if let caFile = options.caFile {
-                configuration.additionalTrustRoots = [.file(caFile)]
-            }
-            if options.insecure { configuration.certificateVerification = .none }
-            let context = try NIOSSLContext(configuration: configuration)
-            contexts[options] = context
-            return context
         }
     }
 }

@@ -52,6 +52,13 @@ extension Flag where Value == Bool {
     }
 }
 
+extension Flag where Value == Bool {
+    /// `--show-secrets`.
+    init(_ setting: RunSetting<Bool>) {
+        self.init(wrappedValue: false, name: setting.names, help: setting.argumentHelp)
+    }
+}
+
 extension Flag where Value == Bool? {
     /// `--reconnect` and `--no-reconnect`.
     init(_ setting: SessionSetting<Bool>) {

@@ -27,6 +27,8 @@ struct SessionFlags: ParsableArguments {
     @Option(SettingTable.maxMessageSize) var maxMessageSize: Int?
     @Option(SettingTable.caFile) var caFile: String?
     @Flag(SettingTable.insecure) var insecure: Bool
+    @Option(SettingTable.cert) var cert: String?
+    @Option(SettingTable.key) var key: String?
     @Flag(SettingTable.parallelHandshakes) var parallelHandshakes: Bool
     @Option(SettingTable.proxy) var proxy: ProxyOptions?
 

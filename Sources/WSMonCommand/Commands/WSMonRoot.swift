@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import WSMonCore
 
 /// `wsmon`: many WebSocket sessions at once, their states, frames, close handshakes and
 /// reconnects.
@@ -16,9 +18,28 @@ public struct WSMonRoot: AsyncParsableCommand {
 }
 
 extension WSMonRoot {
-    /// The program's entry point. Called from an async function so that the async `main`
-    /// is chosen: from top-level code the synchronous one wins and refuses async commands.
+    /// The program's entry point: ArgumentParser's async `main`, except that an error
+    /// message is redacted first (ArgumentParser quotes a refused value, and
+    /// `ws://user:pass@host/` must not repeat its password). Called from an async function
+    /// so that the async path is the one taken.
     public static func runAsync() async {
-        await self.main()
+        do {
+            var command = try self.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let status = self.exitCode(for: error)
+            let message = self.fullMessage(for: error)
+            if status == .success {
+                // Help, the version, completion scripts: wsmon's own text, to stdout.
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                FileHandle.standardError.write(Data((Redaction().text(message) + "\n").utf8))
+            }
+            Foundation.exit(status.rawValue)
+        }
     }
 }

@@ -16,22 +16,28 @@ struct EventLine {
     /// A record's lines (`--record`): microsecond times, handshake headers, whole messages
     /// (as the dashboard keeps them) and the values a replay rebuilds (see `RecordedValues`).
     var isComplete = false
+    /// Applied to every URL and error a line carries (names: in `SessionPrefix`).
+    var redaction = Redaction()
 
     /// What every line of one session starts with, encoded once; used on that session's
     /// event loop only.
     final class SessionPrefix: @unchecked Sendable {
         /// `"session":N,"name":"…"`.
         let identity: [UInt8]
+        /// The `open` line's `tls`: "verified", or "unverified" (`--insecure`); nil for ws://.
+        let tls: String?
         fileprivate var stamp = JSONObject.SecondStamp()
         /// When the current connection last received a frame or opened, for the silence a
         /// close cause's hint tells of (as the monitor does).
         fileprivate var lastReceivedAt: Date?
 
-        init(session: Int, name: String) {
+        /// `name` as it will be written: redacted by the caller.
+        init(session: Int, name: String, tls: TLSOptions?) {
             var fields = JSONObject()
             fields.add("session", session)
             fields.add("name", name)
             self.identity = Array(fields.bytes.dropFirst())
+            self.tls = tls.map { $0.insecure ? "unverified" : "verified" }
         }
     }
 
@@ -62,19 +68,20 @@ struct EventLine {
         case .connecting(let attempt, let request):
             json.add("event", "connecting")
             json.add("attempt", attempt)
-            json.add("url", request.url.description)
+            json.add("url", self.redaction.url(request.url.description))
             if self.isComplete {
                 json.add("key", request.key)
-                json.add("request_headers", pairs: RecordHeaders.redacted(request.headers))
+                json.add("request_headers", pairs: RecordHeaders.redacted(request.headers, by: self.redaction))
             }
         case .opened(let response, let isReconnect):
             json.add("event", "open")
             json.add("reconnect", isReconnect)
             json.add("status", response.statusCode)
             if let subprotocol = response.subprotocol { json.add("subprotocol", subprotocol) }
+            if let tls = prefix.tls { json.add("tls", tls) }
             if self.isComplete {
                 json.add("reason_phrase", response.reasonPhrase)
-                json.add("response_headers", pairs: RecordHeaders.redacted(response.headers))
+                json.add("response_headers", pairs: RecordHeaders.redacted(response.headers, by: self.redaction))
             }
         case .connection(let connectionEvent):
             self.encode(connectionEvent, into: &json)
@@ -101,10 +108,15 @@ struct EventLine {
         case .connectFailed(let error):
             json.add("event", "connect_failed")
             json.add("error", error.name)
-            json.add("detail", error.description)
+            json.add("detail", self.redaction.text(error.description))
+            switch error {
+            case .tlsFailure(let failure): json.add("tls_reason", failure.name)
+            case .openTimeout(let phase, _): json.add("phase", phase.rawValue)
+            default: break
+            }
             if case .handshakeRejected(let rejection) = error {
                 json.add("status", rejection.statusCode)
-                if let location = rejection.location { json.add("location", location) }
+                if let location = rejection.location { json.add("location", self.redaction.url(location)) }
                 if let body = rejection.bodyText { json.add("body", body) }
                 if let retryAfter = rejection.retryAfter {
                     json.add(
@@ -118,7 +130,7 @@ struct EventLine {
             json.add("event", "closed")
             Self.add(summary, to: &json)
             if self.isComplete { Self.addWhole(summary, to: &json) }
-            if let transportError { json.add("transport_error", transportError) }
+            if let transportError { json.add("transport_error", self.redaction.text(transportError)) }
             let cause = CloseCause(summary, transportError: transportError)
             json.add("cause", cause.rawValue)
             let silence = prefix.lastReceivedAt.map { event.time.timeIntervalSince($0) }
@@ -139,7 +151,7 @@ struct EventLine {
             if self.isComplete { json.add("value", object: RecordedValues.encode(reason)) }
         case .commandRefused(let error):
             json.add("event", "command_refused")
-            json.add("detail", "\(error)")
+            json.add("detail", self.redaction.text("\(error)"))
             if self.isComplete { json.add("value", object: RecordedValues.encode(error)) }
         case .eventsDropped(let count):
             json.add("event", "events_dropped")

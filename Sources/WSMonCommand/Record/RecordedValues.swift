@@ -161,11 +161,15 @@ enum RecordedValues {
             json.add("text", host)
             json.add("detail", detail)
         case .connectionRefused(let address): json.add("text", address)
-        case .tlsFailure(let detail), .proxyFailure(let detail), .connectionLost(let detail), .cancelled(let detail):
+        case .tlsFailure(let failure): json.add("tls", object: self.encode(failure))
+        case .openTimeout(let phase, let limit):
+            json.add("text", phase.rawValue)
+            json.add("n", limit.nanoseconds)
+        case .proxyFailure(let detail), .connectionLost(let detail), .cancelled(let detail):
             json.add("detail", detail)
         case .handshakeRejected(let rejection): json.add("rejection", object: self.encode(rejection))
         case .handshakeFailed(let failure): json.add("failure", object: self.encode(failure))
-        case .tcpConnectTimeout, .openTimeout: break
+        case .tcpConnectTimeout: break
         }
         return json
     }
@@ -177,14 +181,61 @@ enum RecordedValues {
         case "network_unreachable":
             return .networkUnreachable(address: try fields.text("text"), detail: try fields.text("detail"))
         case "tcp_connect_timeout": return .tcpConnectTimeout
-        case "tls_failure": return .tlsFailure(detail: try fields.text("detail"))
+        case "tls_failure": return .tlsFailure(try self.tlsFailure(try fields.object("tls")))
         case "proxy_failure": return .proxyFailure(detail: try fields.text("detail"))
         case "handshake_rejected": return .handshakeRejected(try self.rejection(try fields.object("rejection")))
         case "handshake_failed": return .handshakeFailed(try self.handshakeFailure(try fields.object("failure")))
-        case "open_timeout": return .openTimeout
+        case "open_timeout":
+            guard let phase = ConnectPhase(rawValue: try fields.text("text")) else {
+                throw Unreadable(description: "unknown connect phase")
+            }
+            return .openTimeout(phase: phase, limit: .nanoseconds(try fields.integer("n")))
         case "connection_lost": return .connectionLost(detail: try fields.text("detail"))
         case "cancelled": return .cancelled(reason: try fields.text("detail"))
         case let other: throw Unreadable(description: "unknown connect error \(other)")
+        }
+    }
+
+    // MARK: TLS failures
+
+    static func encode(_ failure: TLSFailure) -> JSONObject {
+        var json = JSONObject()
+        json.add("case", failure.name)
+        switch failure {
+        case .certificateExpired(let subject, let other), .certificateNotYetValid(let subject, let other),
+            .untrustedIssuer(let subject, let other):
+            json.add("text", subject)
+            json.add("detail", other)
+        case .selfSigned(let subject): json.add("text", subject)
+        case .nameMismatch(let asked, let names):
+            json.add("text", asked)
+            json.add("detail", names.joined(separator: "\n"))
+        case .alert(let text), .other(let text): json.add("text", text)
+        case .closedAfterHandshake: break
+        }
+        return json
+    }
+
+    static func tlsFailure(_ fields: RecordFields) throws -> TLSFailure {
+        switch try fields.text("case") {
+        case "certificate_expired":
+            return .certificateExpired(subject: try fields.text("text"), on: try fields.text("detail"))
+        case "certificate_not_yet_valid":
+            return .certificateNotYetValid(subject: try fields.text("text"), until: try fields.text("detail"))
+        case "self_signed_certificate": return .selfSigned(subject: try fields.text("text"))
+        case "untrusted_issuer":
+            return .untrustedIssuer(subject: try fields.text("text"), issuer: try fields.text("detail"))
+        case "name_mismatch":
+            let names = try fields.text("detail")
+            return .nameMismatch(
+                asked: try fields.text("text"),
+                names: names.isEmpty
+                    ? [] : names.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            )
+        case "alert": return .alert(try fields.text("text"))
+        case "closed_after_handshake": return .closedAfterHandshake
+        case "other": return .other(try fields.text("text"))
+        case let other: throw Unreadable(description: "unknown TLS failure \(other)")
         }
     }
 
@@ -305,10 +356,11 @@ enum RecordedValues {
     }
 }
 
-/// Header fields as a record keeps them: secrets redacted, as the dashboard shows them.
+/// Header fields as a record keeps them: secrets redacted (unless --show-secrets), as the
+/// dashboard shows them.
 enum RecordHeaders {
-    static func redacted(_ headers: HTTPHeaders) -> [(String, String)] {
-        headers.fields.map { ($0.name, Redaction.redactedValue(name: $0.name, value: $0.value)) }
+    static func redacted(_ headers: HTTPHeaders, by redaction: Redaction = Redaction()) -> [(String, String)] {
+        redaction.headers(headers.fields).map { ($0.name, $0.value) }
     }
 }
 

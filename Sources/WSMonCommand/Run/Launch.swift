@@ -14,6 +14,10 @@ enum Launch {
         afterStart: @Sendable (Runner, [Session]) async -> Void = { _, _ in }
     ) async throws -> ExitCode {
         let environment = ProcessInfo.processInfo.environment
+        // A bad cert, key or CA file fails here, once, not at every connection.
+        for spec in specs where spec.options.url.isSecure {
+            do { try spec.options.tls.prepare() } catch { return self.usageFailure(error.description) }
+        }
         var themes: ThemeCatalog?
         if !flags.headless {
             do { themes = try ThemeCatalog.resolve(option: flags.theme, environment: environment) } catch {

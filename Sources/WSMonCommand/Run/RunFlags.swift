@@ -26,6 +26,11 @@ struct RunFlags: ParsableArguments {
 
     @Option(SettingTable.duration) var duration: DurationArgument?
 
+    @Flag(SettingTable.showSecrets) var showSecrets: Bool
+
+    /// What every output hides (`--show-secrets`: nothing).
+    var redaction: Redaction { Redaction(showSecrets: self.showSecrets) }
+
     @Option(
         name: .customLong("close-after"),
         help: ArgumentHelp(

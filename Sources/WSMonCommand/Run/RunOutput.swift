@@ -28,7 +28,11 @@ final class RunOutput: Sendable {
         onFailure: @escaping @Sendable (_ output: String, LineWriter.Failure) -> Void
     ) throws {
         var writers: [(writer: LineWriter, encoder: EventLine)] = []
-        let encoder = EventLine(includeFrames: flags.frames, textPreviewLimit: flags.previewLength)
+        let encoder = EventLine(
+            includeFrames: flags.frames,
+            textPreviewLimit: flags.previewLength,
+            redaction: flags.redaction
+        )
         if flags.headless {
             writers.append((LineWriter(descriptor: STDOUT_FILENO, name: "stdout") { onFailure("stdout", $0) }, encoder))
         }

@@ -42,7 +42,7 @@ final class Runner: Sendable {
     init(flags: RunFlags, group: MultiThreadedEventLoopGroup) throws {
         self.flags = flags
         self.group = group
-        self.monitor = Monitor(frameLogCapacity: flags.frameLog)
+        self.monitor = Monitor(frameLogCapacity: flags.frameLog, redaction: flags.redaction)
         let (triggers, triggerContinuation) = AsyncStream.makeStream(of: Trigger.self)
         (self.triggers, self.triggerContinuation) = (triggers, triggerContinuation)
         self.output = try RunOutput(flags: flags) { output, failure in
@@ -84,7 +84,11 @@ final class Runner: Sendable {
     private func makeSession(id: Int, options: SessionOptions) -> Session {
         let eventLoop = self.group.next()
         let monitorSink = self.monitor.register(id: id, options: options, on: eventLoop)
-        let prefix = EventLine.SessionPrefix(session: id, name: options.name)
+        let prefix = EventLine.SessionPrefix(
+            session: id,
+            name: self.flags.redaction.text(options.name),
+            tls: options.url.isSecure ? options.tls : nil
+        )
         let output = self.output.isEmpty ? nil : self.output
         let box = SessionBox()
         let session = Session(id: id, options: options, eventLoop: eventLoop) { [self] event in

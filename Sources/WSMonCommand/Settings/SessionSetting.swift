@@ -172,7 +172,8 @@ struct RunSetting<Value: Sendable>: RunSettingRow {
     let help: String
     let completion: CompletionKind?
     let syntax: ValueSyntax<Value>
-    private let flag: WritableKeyPath<RunFlags, Value?> & Sendable
+    /// Gives the flag the file's value unless the command line gave it.
+    private let fillFlag: @Sendable (inout RunFlags, Value) -> Void
 
     init(
         _ key: String,
@@ -187,7 +188,21 @@ struct RunSetting<Value: Sendable>: RunSettingRow {
         self.help = help
         self.completion = completion
         self.syntax = syntax
-        self.flag = flag
+        self.fillFlag = { flags, value in
+            if flags[keyPath: flag] == nil { flags[keyPath: flag] = value }
+        }
+    }
+
+    /// `--show-secrets`: on when given; `show_secrets = true` at the top of a file.
+    init(_ key: String, help: String, flag: WritableKeyPath<RunFlags, Bool> & Sendable) where Value == Bool {
+        self.key = key
+        self.form = .switchOn
+        self.help = help
+        self.completion = nil
+        self.syntax = .bool
+        self.fillFlag = { flags, value in
+            if !flags[keyPath: flag] { flags[keyPath: flag] = value }
+        }
     }
 
     func value(fromTOML value: any TOMLValueConvertible) throws(SettingProblem) -> any Sendable {
@@ -195,7 +210,7 @@ struct RunSetting<Value: Sendable>: RunSettingRow {
     }
 
     func fill(_ flags: inout RunFlags, with value: any Sendable) {
-        if flags[keyPath: self.flag] == nil { flags[keyPath: self.flag] = typed(value, of: self.key) as Value }
+        self.fillFlag(&flags, typed(value, of: self.key))
     }
 }
 

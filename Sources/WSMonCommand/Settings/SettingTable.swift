@@ -211,6 +211,24 @@ enum SettingTable {
         flag: \SessionFlags.insecure
     ) { $1.options.tls.insecure = $0 }
 
+    static let cert = SessionSetting<String>(
+        "cert",
+        valueName: "file",
+        help: "Client certificate (PEM) for servers that ask for one; needs --key.",
+        syntax: .text,
+        completion: .file(),
+        flag: \.cert
+    ) { $1.options.tls.certFile = $0 }
+
+    static let key = SessionSetting<String>(
+        "key",
+        valueName: "file",
+        help: "The client certificate's private key (PEM, unencrypted).",
+        syntax: .text,
+        completion: .file(),
+        flag: \.key
+    ) { $1.options.tls.keyFile = $0 }
+
     static let proxy = SessionSetting<ProxyOptions>(
         "proxy",
         valueName: "url",
@@ -227,6 +245,12 @@ enum SettingTable {
         flag: \.duration
     )
 
+    static let showSecrets = RunSetting(
+        "show_secrets",
+        help: "Show secrets as they are: headers, URL passwords and query values that are otherwise redacted.",
+        flag: \RunFlags.showSecrets
+    )
+
     static let recordMaxSize = RunSetting<Int>(
         "record_max_size",
         valueName: "size",
@@ -240,11 +264,11 @@ enum SettingTable {
     static let session: [any SessionSettingRow] = [
         name, url, count, header, subprotocol, origin, sendOnOpen, sendOnReconnect, intervalMessage, interval,
         pingInterval, pongTimeout, closeTimeout, openTimeout, reconnect, backoffInitial, backoffMultiplier,
-        backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, caFile, insecure, parallelHandshakes,
-        proxy,
+        backoffCap, stablePeriod, maxAttempts, stopCodes, maxMessageSize, caFile, insecure, cert, key,
+        parallelHandshakes, proxy,
     ]
 
-    static let run: [any RunSettingRow] = [duration, recordMaxSize]
+    static let run: [any RunSettingRow] = [duration, showSecrets, recordMaxSize]
 
     static let all: [any SettingRow] = session.map { $0 as any SettingRow } + run.map { $0 as any SettingRow }
 

@@ -80,11 +80,8 @@ extension ClientConnection {
         } else {
             self.inbound.disposition = .data
             if header.opcode != .continuation { self.message.start(header.opcode) }
-            // The length passed the size limits above: reserve it once instead of regrowing
-            // (a whole single-frame message in one read skips the buffer altogether).
-            if header.payloadLength > 4096 {
-                self.message.buffer.reserveCapacity(self.message.buffer.count + Int(header.payloadLength))
-            }
+            // The length passed the size limits above.
+            self.message.reserve(forFrameOf: Int(header.payloadLength))
         }
     }
 

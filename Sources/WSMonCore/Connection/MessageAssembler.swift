@@ -15,6 +15,18 @@ struct MessageAssembler {
         self.length = 0
     }
 
+    /// Makes room for a data frame's payload: a large frame's length is reserved at once
+    /// instead of regrowing (a whole single-frame message in one read skips the buffer
+    /// altogether), and fragments grow the buffer geometrically, since reserving the exact
+    /// sum for each would copy the whole message again per fragment (quadratic: a 64 MiB
+    /// message in 16 KiB fragments would copy 128 GiB).
+    mutating func reserve(forFrameOf length: Int) {
+        guard length > 4096 else { return }
+        let needed = self.buffer.count + length
+        guard needed > self.buffer.capacity else { return }
+        self.buffer.reserveCapacity(max(needed, 2 * self.buffer.capacity))
+    }
+
     /// Ends the message, keeping the buffer's capacity for the next text message.
     mutating func reset() {
         self.opcode = nil

@@ -1,3 +1,4 @@
+import WSMonCore
 import WSMonMonitor
 
 /// The opening handshake as sent and as answered, secrets already redacted by the monitor.
@@ -7,8 +8,14 @@ enum HeadersTab {
         lines += self.block(detail.request, none: "no request sent yet")
         lines.append([])
         lines.append([Span("Response", .tableHeader)])
-        lines += self.block(detail.response, none: "no response yet")
+        lines += self.block(detail.response, none: self.noResponse(detail))
         return lines
+    }
+
+    /// A TLS failure never gets an HTTP response: its reason is what there is to read.
+    private static func noResponse(_ detail: SessionDetail) -> String {
+        guard detail.summary.lastFailure == .tls, let error = detail.texts.lastError else { return "no response yet" }
+        return "no response: \(error)"
     }
 
     private static func block(_ block: HeaderBlock?, none: String) -> [[Span]] {
@@ -35,7 +42,7 @@ enum HeadersTab {
     private static func fields(_ block: HeaderBlock, width: Int) -> [[Span]] {
         block.headers.map { field in
             let padding = String(repeating: " ", count: max(0, width - field.name.count))
-            let secret = Redaction.isSecret(field.name)
+            let secret = Redaction.isSecretName(field.name)
             return [
                 Span("  "), Span(field.name, .key, peer: true), Span(":" + padding + " ", .dim),
                 Span(field.value, secret ? .dim : .text, peer: true),

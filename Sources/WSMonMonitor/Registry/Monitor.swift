@@ -2,6 +2,7 @@ import FoundationEssentials
 import NIOCore
 import Synchronization
 import WSMonClient
+import WSMonCore
 
 /// Subscribes to sessions' events and keeps bounded state about each: counters, rates, a
 /// ring of recent frames, handshake headers, close timelines and reconnect history, plus
@@ -9,6 +10,8 @@ import WSMonClient
 /// readers get immutable snapshots.
 public final class Monitor: Sendable {
     public let frameLogCapacity: Int
+    /// Applied to every name, URL, header and error the monitor keeps (so to the dashboard).
+    public let redaction: Redaction
     /// Seconds since 1970: the wall clock live, the time cursor in a replay.
     public let clock: @Sendable () -> Double
     private let registry = Mutex(Registry())
@@ -21,8 +24,13 @@ public final class Monitor: Sendable {
         var publishingTasks: [RepeatedTask] = []
     }
 
-    public init(frameLogCapacity: Int = 500, clock: @escaping @Sendable () -> Double = Monitor.wallClock) {
+    public init(
+        frameLogCapacity: Int = 500,
+        redaction: Redaction = Redaction(),
+        clock: @escaping @Sendable () -> Double = Monitor.wallClock
+    ) {
         self.frameLogCapacity = frameLogCapacity
+        self.redaction = redaction
         self.clock = clock
     }
 
@@ -40,7 +48,8 @@ public final class Monitor: Sendable {
             id: id,
             options: options,
             frameLogCapacity: self.frameLogCapacity,
-            now: self.clock()
+            now: self.clock(),
+            redaction: self.redaction
         )
         self.watchedSession.registered(id)
         let box = UncheckedBox(tracker)

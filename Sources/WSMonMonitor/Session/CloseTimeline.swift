@@ -77,31 +77,16 @@ public struct HeaderBlock: Hashable, Sendable {
     public var body: [UInt8]
     public var bodyTruncated: Bool
 
-    public init(firstLine: String, headers: [HTTPHeaders.Field], body: [UInt8] = [], bodyTruncated: Bool = false) {
-        self.firstLine = firstLine
+    public init(
+        firstLine: String,
+        headers: [HTTPHeaders.Field],
+        body: [UInt8] = [],
+        bodyTruncated: Bool = false,
+        redaction: Redaction = Redaction()
+    ) {
+        self.firstLine = redaction.text(firstLine)
         self.body = body
         self.bodyTruncated = bodyTruncated
-        self.headers = headers.map { field in
-            HTTPHeaders.Field(name: field.name, value: Redaction.redactedValue(name: field.name, value: field.value))
-        }
-    }
-}
-
-/// Header values that must never be shown or recorded as they are.
-public enum Redaction {
-    static let secretHeaders: Set<String> = [
-        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
-    ]
-
-    public static func isSecret(_ name: String) -> Bool { self.secretHeaders.contains(name.lowercased()) }
-
-    /// Keeps the scheme word of an Authorization value ("Bearer") and hides the rest.
-    public static func redactedValue(name: String, value: String) -> String {
-        guard self.isSecret(name) else { return value }
-        let lowered = name.lowercased()
-        if lowered.hasSuffix("authorization"), let space = value.firstIndex(of: " ") {
-            return "\(value[..<space]) [redacted]"
-        }
-        return "[redacted]"
+        self.headers = redaction.headers(headers)
     }
 }

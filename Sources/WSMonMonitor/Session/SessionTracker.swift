@@ -32,10 +32,16 @@ final class SessionTracker {
     private var lastReceivedAt: Double?
     private let closeTimeout: Double
     private let transportCloseGrace: Double
+    /// Applied to every name, URL, header and error kept for display.
+    private let redaction: Redaction
 
-    init(id: Int, options: SessionOptions, frameLogCapacity: Int, now: Double) {
+    init(id: Int, options: SessionOptions, frameLogCapacity: Int, now: Double, redaction: Redaction) {
+        self.redaction = redaction
         self.summary = SessionSummary(id: id, state: .connecting, stateSince: now, connection: 0)
-        self.texts = SessionTexts(name: options.name, url: options.url.description)
+        self.texts = SessionTexts(
+            name: redaction.text(options.name),
+            url: redaction.url(options.url.description)
+        )
         self.summary.insecure = options.tls.insecure
         self.frames = FrameRing(capacity: frameLogCapacity)
         self.closeTimeout = options.closeTimeout.seconds
@@ -89,7 +95,8 @@ final class SessionTracker {
             if self.summary.attempts > 1 { tally.reconnectAttempts += 1 }
             self.request = HeaderBlock(
                 firstLine: "GET \(request.url.resource) HTTP/1.1",
-                headers: request.headers.fields
+                headers: request.headers.fields,
+                redaction: self.redaction
             )
             self.response = nil
             self.remember(.attempt(attempt), connection: event.connection, at: time)
@@ -101,7 +108,8 @@ final class SessionTracker {
             self.summary.consecutiveFailures = 0
             self.response = HeaderBlock(
                 firstLine: "HTTP/1.1 \(response.statusCode) \(response.reasonPhrase)",
-                headers: response.headers.fields
+                headers: response.headers.fields,
+                redaction: self.redaction
             )
             self.currentTimeline = nil
             self.lastReceivedAt = time
@@ -116,7 +124,8 @@ final class SessionTracker {
             self.summary.rtt = rtt.seconds
         case .connectFailed(let error):
             self.summary.consecutiveFailures += 1
-            self.setTexts(self.texts.with(lastError: .some(error.description)))
+            let detail = self.redaction.text(error.description)
+            self.setTexts(self.texts.with(lastError: .some(detail)))
             let kind = FailureKind(error)
             self.summary.lastFailure = kind
             var status: Int?
@@ -127,14 +136,15 @@ final class SessionTracker {
                     firstLine: "HTTP/1.1 \(rejection.statusCode) \(rejection.reasonPhrase)",
                     headers: rejection.headers.fields,
                     body: rejection.bodyPreview,
-                    bodyTruncated: rejection.bodyTruncated
+                    bodyTruncated: rejection.bodyTruncated,
+                    redaction: self.redaction
                 )
             } else {
                 tally.failure = kind
             }
             self.summary.lastFailureStatus = status.map { UInt16(clamping: $0) }
             self.remember(
-                .failed(name: error.name, detail: error.description, status: status),
+                .failed(name: error.name, detail: detail, status: status),
                 connection: event.connection,
                 at: time
             )
@@ -175,7 +185,7 @@ final class SessionTracker {
             self.remember(.stopped(reason.description), connection: event.connection, at: time)
         case .commandRefused(let error):
             if self.refusedCommands.count == Self.refusedCommandLimit { self.refusedCommands.removeFirst() }
-            self.refusedCommands.append(RefusedCommand(time: time, reason: error.description))
+            self.refusedCommands.append(RefusedCommand(time: time, reason: self.redaction.text(error.description)))
         case .eventsDropped:
             break
         }
@@ -259,7 +269,7 @@ final class SessionTracker {
         self.step(.transportClosed(byPeer: summary.transportClosedBy == .peer), connection: connection, at: time)
         guard var timeline = self.currentTimeline else { return }
         timeline.summary = summary
-        timeline.transportError = transportError
+        timeline.transportError = transportError.map(self.redaction.text)
         timeline.cause = cause
         timeline.hint = hint
         self.currentTimeline = nil

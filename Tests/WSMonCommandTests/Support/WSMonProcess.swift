@@ -29,18 +29,26 @@ struct WSMonProcess {
         return TestPaths.file(".build/debug/wsmon")
     }
 
-    /// Runs `wsmon arguments…`, killing it after `timeout`.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
+    /// Runs `wsmon arguments…` (with `environment` added to ours), killing it after `timeout`.
+    static func run(
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        timeout: Duration = .seconds(30)
+    ) async throws -> Result {
+        let command =
+            environment.isEmpty
+            ? [self.binary] + arguments
+            : ["env"] + environment.map { "\($0.key)=\($0.value)" } + [self.binary] + arguments
+        return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                do { continuation.resume(returning: try self.runBlocking(arguments, timeout: timeout)) } catch {
+                do { continuation.resume(returning: try self.runBlocking(command, timeout: timeout)) } catch {
                     continuation.resume(throwing: error)
                 }
             }
         }
     }
 
-    private static func runBlocking(_ arguments: [String], timeout: Duration) throws -> Result {
+    private static func runBlocking(_ command: [String], timeout: Duration) throws -> Result {
         let directory = FileManager.default.temporaryDirectory
         let outPath = directory.appendingPathComponent("wsmon-out-\(UUID().uuidString)").path
         let errPath = directory.appendingPathComponent("wsmon-err-\(UUID().uuidString)").path
@@ -52,7 +60,7 @@ struct WSMonProcess {
         let child: ChildProcess
         do {
             defer { for descriptor in [output, errors, input] { close(descriptor) } }
-            child = try ChildProcess([self.binary] + arguments, stdin: input, stdout: output, stderr: errors)
+            child = try ChildProcess(command, stdin: input, stdout: output, stderr: errors)
         }
         Self.waitForExit(child, until: launched + timeout)
         if child.exitStatus == nil {
