@@ -42,9 +42,9 @@ struct ReplayTerminalTests {
         #expect(opened.matched, "\(opened.screen.text)")
         let start = try #require(Self.cursor(opened.screen))
 
-        // `.` steps one event: the cursor moves, still paused.
-        try terminal.press(".")
-        try terminal.press(".")
+        // `.` steps one event: the cursor moves, still paused (the first events share a
+        // millisecond, so step through a few dozen).
+        for _ in 0..<40 { try terminal.press(".") }
         let stepped = try await terminal.waitForScreen {
             Self.cursor($0).map { $0 != start && $0.hasPrefix("⏸") } == true
         }
