@@ -231,7 +231,9 @@ let package = Package(
         .testTarget(
             name: "WSMonCommandTests",
             dependencies: [
-                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonLab", "WSMonMetrics", "WSMonMonitor", "WSMonTOML",
+                "WSMonCommand", "WSMonClient", "WSMonCore", "WSMonDashboard", "WSMonLab", "WSMonMetrics",
+                "WSMonMonitor",
+                "WSMonTOML",
                 "WSMonTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -135,8 +135,20 @@ struct HeadlessLabTests {
         let result = try await WSMonProcess.run([
             "--headless", "--record", file.path, "--duration", "3s", "--count", "3", lab.url("/feed?rate=20&size=16"),
         ])
-        let recorded = try String(contentsOf: file, encoding: .utf8)
-        #expect(recorded == result.stdout)
+        // The record has every line of stdout, in order, after its header and session lines,
+        // each with the same fields (and more: a record's complete fields).
+        let recorded = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(recorded.first?["event"] as? String == "record")
+        #expect(recorded.dropFirst().prefix(3).allSatisfy { $0["event"] as? String == "session" })
+        let events = Array(recorded.dropFirst(4))
+        #expect(events.count == result.events.count)
+        for (line, printed) in zip(events, result.events) {
+            #expect(line["event"] as? String == printed["event"] as? String)
+            #expect(line["session"] as? Int == printed["session"] as? Int)
+            #expect((line["time"] as? String)?.prefix(20) == (printed["time"] as? String)?.prefix(20))
+        }
         #expect(Set(result.events("open").compactMap { $0["session"] as? Int }) == [1, 2, 3])
         let closes = result.events("closed")
         #expect(closes.count == 3)

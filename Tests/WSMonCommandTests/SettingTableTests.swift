@@ -308,6 +308,14 @@ struct SettingTableTests {
             badTOML: #""yes""#,
             problem: "must be true or false"
         ),
+        Example(
+            key: "record_max_size",
+            flag: ["--record-max-size", "100M"],
+            badText: "huge",
+            toml: #""100M""#,
+            badTOML: #""huge""#,
+            problem: "must be a size: bytes, or a number with K, M or G"
+        ),
     ]
 
     @Test func everyRowHasAnExampleAndOneName() {

@@ -22,15 +22,55 @@ struct KeyBindingTests {
     }
 
     @Test func noKeyIsBoundTwiceInOneContext() {
-        for context in KeyBindings.Context.allCases {
-            var seen: [Key: String] = [:]
-            for binding in KeyBindings.all where binding.contexts.contains(context) {
-                for key in binding.keys {
-                    #expect(seen[key] == nil, "\(key) in \(context): \(seen[key] ?? "") and \(binding.label)")
-                    seen[key] = binding.label
+        for mode in KeyBindings.Mode.allCases {
+            for context in KeyBindings.Context.allCases {
+                var seen: [Key: String] = [:]
+                for binding in KeyBindings.all where binding.contexts.contains(context) && binding.modes.contains(mode)
+                {
+                    for key in binding.keys {
+                        #expect(
+                            seen[key] == nil,
+                            "\(key) in \(context), \(mode): \(seen[key] ?? "") and \(binding.label)"
+                        )
+                        seen[key] = binding.label
+                    }
                 }
             }
         }
+    }
+
+    static let replay = ReplayStatus(
+        time: SnapshotFixture.now,
+        start: SnapshotFixture.now - 60,
+        end: SnapshotFixture.now + 60,
+        speed: 1,
+        isPlaying: false,
+        position: 10,
+        count: 20
+    )
+
+    @Test func aReplaysKeysMoveItsCursorAndLiveCommandsAreRefused() {
+        var model = KeyTests.model()
+        model.replay = Self.replay
+        let footer = SnapshotFixture.render(model).lines[23]
+        #expect(footer.contains("␣ play") && !footer.contains("s send"), "\(footer)")
+        #expect(model.handle(.character(" ")) == [.replay(.playOrPause)])
+        #expect(model.handle(.character(".")) == [.replay(.step(forward: true))])
+        #expect(model.handle(.character(",")) == [.replay(.step(forward: false))])
+        #expect(model.handle(.character(">")) == [.replay(.speed(faster: true))])
+        let selected = model.selectedID ?? 0
+        #expect(model.handle(.character("]")) == [.replay(.jump(session: selected, forward: true))])
+        #expect(model.tab == .close, "a jump to a close shows the close inspector")
+        for (key, verb) in [
+            ("s", "send"), ("c", "close"), ("p", "ping"), ("r", "reconnect"), ("x", "drop a connection"),
+        ] {
+            #expect(model.handle(.character(Character(key))) == [])
+            #expect(model.status?.text == "a replay cannot \(verb): it shows what was recorded")
+            #expect(model.prompt == nil)
+        }
+        _ = model.handle(.character("T"))
+        for character in "+30s" { _ = model.handle(.character(character)) }
+        #expect(model.handle(.enter) == [.replay(.seek(to: Self.replay.start + 30))])
     }
 
     @Test func theFooterShowsTheKeysOfTheFocusedPane() {
@@ -53,6 +93,7 @@ struct KeyBindingTests {
             for context in binding.contexts {
                 let acted = binding.keys.contains { key in
                     var model = KeyTests.model()
+                    if !binding.modes.contains(.live) { model.replay = Self.replay }
                     switch context {
                     case .table: model.setFilter("t")
                     case .framesPane: _ = model.handle(.enter)

@@ -141,7 +141,7 @@ struct KeyTests {
         #expect(model.tab == .close)
         _ = model.handle(.backTab)
         _ = model.handle(.backTab)
-        #expect(model.tab == .reconnects, "round from the first tab to the last")
+        #expect(model.tab == .storm, "round from the first tab to the last")
         _ = model.handle(.tab)
         #expect(model.tab == .frames)
         _ = model.handle(.enter)

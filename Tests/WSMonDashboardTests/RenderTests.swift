@@ -36,7 +36,7 @@ struct RenderTests {
                 ##""##,
                 ##""##,
                 ##""##,
-                ##"─ Frames │ Close │ Headers │ Reconnects │─────────────────── #1 trades  ● open ─"##,
+                ##"─ Frames │ Close │ Headers │ Reconnects │ Storm │─────────── #1 trades  ● open ─"##,
                 ##" time           opcode flags          size  preview"##,
                 ##" 11:59:56.500 → text   FIN M          37 B  {"op":"subscribe","channel":"tra…"##,
                 ##" 11:59:57.750 ← text   FIN            24 B  {"price":101.25,"qty":3}"##,

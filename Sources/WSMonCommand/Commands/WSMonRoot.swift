@@ -10,7 +10,7 @@ public struct WSMonRoot: AsyncParsableCommand {
         abstract: "Run many WebSocket client sessions and watch their states, frames, close handshakes and reconnects.",
         discussion: ExitStatus.help,
         version: "0.1.0",
-        subcommands: [Watch.self, Demo.self, Lab.self],
+        subcommands: [Watch.self, Replay.self, Report.self, Demo.self, Lab.self],
         defaultSubcommand: Watch.self
     )
 

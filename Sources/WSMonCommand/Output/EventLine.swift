@@ -13,6 +13,9 @@ struct EventLine {
     var includeFrames = false
     /// Longest text preview, in characters.
     var textPreviewLimit = 200
+    /// A record's lines (`--record`): microsecond times, handshake headers, whole messages
+    /// (as the dashboard keeps them) and the values a replay rebuilds (see `RecordedValues`).
+    var isComplete = false
     /// Applied to every URL and error a line carries (names: in `SessionPrefix`).
     var redaction = Redaction()
 
@@ -28,6 +31,9 @@ struct EventLine {
         /// each direction, for its `message` or `message_sent` line's `wire_size`.
         fileprivate var receivedWireSize: UInt64 = 0
         fileprivate var sentWireSize: UInt64 = 0
+        /// When the current connection last received a frame or opened, for the silence a
+        /// close cause's hint tells of (as the monitor does).
+        fileprivate var lastReceivedAt: Date?
 
         /// `name` as it will be written: redacted by the caller.
         init(session: Int, name: String, tls: TLSOptions?) {
@@ -49,6 +55,11 @@ struct EventLine {
             }
         }
         switch event.kind {
+        case .opened: prefix.lastReceivedAt = event.time
+        case .connection(.frame(let record)) where record.direction == .inbound: prefix.lastReceivedAt = event.time
+        default: break
+        }
+        switch event.kind {
         case .connection(.frame) where !self.includeFrames,
             .connection(.opened), .connection(.handshakeRejected), .connection(.handshakeFailed),
             .connection(.closed):
@@ -58,7 +69,7 @@ struct EventLine {
             break
         }
         var json = JSONObject()
-        json.addTimestamp("time", event.time, reusing: &prefix.stamp)
+        json.addTimestamp("time", event.time, reusing: &prefix.stamp, microseconds: self.isComplete)
         json.appendFields(prefix.identity)
         json.add("connection", event.connection)
         switch event.kind {
@@ -69,6 +80,10 @@ struct EventLine {
             json.add("event", "connecting")
             json.add("attempt", attempt)
             json.add("url", self.redaction.url(request.url.description))
+            if self.isComplete {
+                json.add("key", request.key)
+                json.add("request_headers", pairs: RecordHeaders.redacted(request.headers, by: self.redaction))
+            }
         case .opened(let response, let isReconnect, let phases):
             json.add("event", "open")
             json.add("reconnect", isReconnect)
@@ -77,6 +92,10 @@ struct EventLine {
             if let tls = prefix.tls { json.add("tls", tls) }
             Self.add(phases, to: &json)
             Self.add(response.deflate, to: &json)
+            if self.isComplete {
+                json.add("reason_phrase", response.reasonPhrase)
+                json.add("response_headers", pairs: RecordHeaders.redacted(response.headers, by: self.redaction))
+            }
         case .connection(let connectionEvent):
             self.encode(connectionEvent, into: &json, prefix: prefix)
         case .messageSent(let message):
@@ -93,9 +112,14 @@ struct EventLine {
                 json.add("size", bytes.count)
                 Self.addHexPreview(bytes, total: bytes.count, to: &json)
             }
-        case .roundTrip(_, let rtt):
+            self.addWhole(message, to: &json)
+        case .roundTrip(let ping, let rtt):
             json.add("event", "rtt")
             json.add("rtt_ms", rtt.milliseconds)
+            if self.isComplete {
+                json.add("ping", ping.rawValue)
+                json.add("rtt_ns", rtt.nanoseconds)
+            }
         case .stale(let silentFor, let pings):
             json.add("event", "stale")
             json.add("silent_ms", silentFor.milliseconds)
@@ -125,21 +149,34 @@ struct EventLine {
                     )
                 }
             }
+            if self.isComplete { json.add("value", object: RecordedValues.encode(error)) }
         case .closed(let summary, let transportError):
             json.add("event", "closed")
             Self.add(summary, to: &json)
+            if self.isComplete { Self.addWhole(summary, to: &json) }
             if let transportError { json.add("transport_error", self.redaction.text(transportError)) }
+            let cause = CloseCause(summary, transportError: transportError)
+            json.add("cause", cause.rawValue)
+            let silence = prefix.lastReceivedAt.map { event.time.timeIntervalSince($0) }
+            if let hint = cause.hint(code: summary.code.rawValue, silentFor: silence) { json.add("hint", hint) }
+            prefix.lastReceivedAt = nil
         case .reconnectScheduled(let delay, let attempt, let retryAfter):
             json.add("event", "reconnect_scheduled")
             json.add("attempt", attempt)
             json.add("delay_ms", delay.milliseconds)
             if let retryAfter { json.add("retry_after_ms", retryAfter.milliseconds) }
+            if self.isComplete {
+                json.add("delay_ns", delay.nanoseconds)
+                if let retryAfter { json.add("retry_after_ns", retryAfter.nanoseconds) }
+            }
         case .stopped(let reason):
             json.add("event", "stopped")
             json.add("reason", reason.description)
+            if self.isComplete { json.add("value", object: RecordedValues.encode(reason)) }
         case .commandRefused(let error):
             json.add("event", "command_refused")
             json.add("detail", self.redaction.text("\(error)"))
+            if self.isComplete { json.add("value", object: RecordedValues.encode(error)) }
         case .eventsDropped(let count):
             json.add("event", "events_dropped")
             json.add("count", count)
@@ -156,6 +193,7 @@ struct EventLine {
             json.add("wire_size", prefix.receivedWireSize)
             prefix.receivedWireSize = 0
             self.addTextPreview(text, to: &json)
+            self.addWhole(.text(text), to: &json)
         case .binary(let bytes):
             json.add("event", "message")
             json.add("opcode", "binary")
@@ -163,12 +201,18 @@ struct EventLine {
             json.add("wire_size", prefix.receivedWireSize)
             prefix.receivedWireSize = 0
             Self.addHexPreview(bytes, total: bytes.count, to: &json)
+            self.addWhole(.binary(bytes), to: &json)
         case .ping(let payload):
             json.add("event", "ping")
             json.add("size", payload.count)
-        case .pong(let payload, _):
+            if self.isComplete { json.add("payload_hex", Hex.encode(payload)) }
+        case .pong(let payload, let answering):
             json.add("event", "pong")
             json.add("size", payload.count)
+            if self.isComplete {
+                json.add("payload_hex", Hex.encode(payload))
+                if let answering { json.add("answering", answering.rawValue) }
+            }
         case .frame(let record):
             json.add("event", "frame")
             json.add("direction", record.direction == .inbound ? "in" : "out")
@@ -186,6 +230,7 @@ struct EventLine {
             json.add("detail", violation.description)
             json.add("code", Int(violation.closeCode.rawValue))
             json.add("fatal", violation.isFatal)
+            if self.isComplete { json.add("value", object: RecordedValues.encode(violation)) }
         case .partialMessageDiscarded(let opcode, let byteCount):
             prefix.receivedWireSize = 0
             json.add("event", "partial_message_discarded")
@@ -261,6 +306,45 @@ struct EventLine {
         json.add("tcp_closed_by", summary.transportClosedBy.rawValue)
     }
 
+    /// A message whole, as far as the dashboard keeps it (`MessageLog`'s limits): `data`
+    /// for text, `data_hex` for binary; `data_truncated` when it is longer.
+    private func addWhole(_ message: OutgoingMessage, to json: inout JSONObject) {
+        guard self.isComplete else { return }
+        switch message {
+        case .text(let text):
+            let limit = MessageLog.textLimit
+            if text.utf8.count <= limit { return json.add("data", text) }
+            json.add("data", MessageLog.prefix(text, bytes: limit))
+            json.add("data_truncated", true)
+        case .binary(let bytes):
+            json.add("data_hex", Hex.encode(bytes.prefix(MessageLog.binaryLimit)))
+            if bytes.count > MessageLog.binaryLimit { json.add("data_truncated", true) }
+        }
+    }
+
+    /// What the `closed` line leaves out and a replay needs: both frames as sent (a Close
+    /// without a code stays one), the failure, the violations.
+    private static func addWhole(_ summary: CloseSummary, to json: inout JSONObject) {
+        if let sent = summary.sent { json.add("sent", object: self.frameObject(sent)) }
+        if let received = summary.received { json.add("received", object: self.frameObject(received)) }
+        if let failure = summary.failure { json.add("failure_value", object: RecordedValues.encode(failure)) }
+        json.add("violations", summary.violations)
+        if !summary.unreportedViolations.isEmpty {
+            var counts = JSONObject()
+            for (name, count) in summary.unreportedViolations.sorted(by: { $0.key < $1.key }) {
+                counts.add(dynamic: name, count)
+            }
+            json.add("unreported_violations", object: counts)
+        }
+    }
+
+    private static func frameObject(_ frame: CloseFrame) -> JSONObject {
+        var json = JSONObject()
+        if let code = frame.code { json.add("code", Int(code.rawValue)) } else { json.addNull("code") }
+        json.add("reason", frame.reason)
+        return json
+    }
+
     private func addTextPreview(_ text: String, to json: inout JSONObject) {
         // No more bytes than the limit means no more characters: no need to count them.
         guard text.utf8.count > self.textPreviewLimit, text.count > self.textPreviewLimit else {
@@ -285,6 +369,10 @@ struct EventLine {
 }
 
 extension Duration {
+    var nanoseconds: Int {
+        Int(self.components.seconds) * 1_000_000_000 + Int(self.components.attoseconds / 1_000_000_000)
+    }
+
     var milliseconds: Double {
         Double(self.components.seconds) * 1000 + Double(self.components.attoseconds) / 1e15
     }

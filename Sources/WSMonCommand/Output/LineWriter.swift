@@ -23,7 +23,12 @@ final class LineWriter: @unchecked Sendable {
 
     /// What the output is, for messages: "stdout" or the record's path.
     let name: String
-    private let descriptor: Int32
+    /// Written by the writer's thread only (rotation replaces it).
+    private var descriptor: Int32
+    private let rotation: Rotation?
+    /// Bytes in the current file and its part number, for rotation (writer's thread only).
+    private var bytesInFile = 0
+    private var part = 1
     private let capacity: Int
     private let onFailure: @Sendable (Failure) -> Void
     // Guarded by `condition`.
@@ -44,11 +49,13 @@ final class LineWriter: @unchecked Sendable {
         descriptor: Int32,
         name: String,
         capacity: Int = LineWriter.capacity,
+        rotation: Rotation? = nil,
         onFailure: @escaping @Sendable (Failure) -> Void
     ) {
         self.descriptor = descriptor
         self.name = name
         self.capacity = capacity
+        self.rotation = rotation
         self.onFailure = onFailure
         // A closed pipe must come back as EPIPE, not end the process.
         signal(SIGPIPE, SIG_IGN)
@@ -155,7 +162,7 @@ final class LineWriter: @unchecked Sendable {
             self.writing = chunk.count
             self.condition.unlock()
 
-            let failure = self.writeAll(chunk)
+            let failure = self.rotation == nil ? self.writeAll(chunk[...]) : self.writeRotating(chunk)
             chunk.removeAll(keepingCapacity: true)
 
             self.condition.lock()
@@ -171,7 +178,65 @@ final class LineWriter: @unchecked Sendable {
         }
     }
 
-    private func writeAll(_ bytes: [UInt8]) -> Failure? {
+    /// `--record-max-size`: once a file would pass `maxSize`, it becomes `PATH.1` (the older
+    /// parts move up one, the oldest beyond `keptParts` is removed) and a new file starts
+    /// with `firstLines(part)`, so each part replays on its own. Cut at line ends only.
+    struct Rotation: Sendable {
+        static let keptParts = 9
+        var path: String
+        var maxSize: Int
+        var firstLines: @Sendable (_ part: Int) -> [UInt8]
+    }
+
+    private func writeRotating(_ chunk: [UInt8]) -> Failure? {
+        guard let rotation = self.rotation else { return self.writeAll(chunk[...]) }
+        var rest = chunk[...]
+        while !rest.isEmpty {
+            let room = rotation.maxSize - self.bytesInFile
+            if rest.count <= room {
+                self.bytesInFile += rest.count
+                return self.writeAll(rest)
+            }
+            // The whole lines that fit; a file holding only its first lines takes one more
+            // line whatever its size, so a long line cannot stop the record.
+            let fitting = rest.prefix(max(0, room)).lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }
+            let end =
+                fitting
+                ?? (self.bytesInFile <= self.firstLinesSize
+                    ? (rest.firstIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? rest.endIndex) : rest.startIndex)
+            if end > rest.startIndex {
+                if let failure = self.writeAll(rest[..<end]) { return failure }
+                self.bytesInFile += end - rest.startIndex
+                rest = rest[end...]
+            }
+            if !rest.isEmpty, let failure = self.rotate(rotation) { return failure }
+        }
+        return nil
+    }
+
+    /// Size of the current file's first lines (header and sessions).
+    private var firstLinesSize = 0
+
+    private func rotate(_ rotation: Rotation) -> Failure? {
+        close(self.descriptor)
+        let path = rotation.path
+        unlink("\(path).\(Rotation.keptParts)")
+        for index in stride(from: Rotation.keptParts - 1, through: 1, by: -1) {
+            rename("\(path).\(index)", "\(path).\(index + 1)")
+        }
+        rename(path, "\(path).1")
+        guard let descriptor = try? Self.openFile(path) else {
+            return .writeFailed("cannot open \(path) again: \(String(cString: strerror(errno)))")
+        }
+        self.descriptor = descriptor
+        self.part += 1
+        let first = rotation.firstLines(self.part)
+        self.firstLinesSize = first.count
+        self.bytesInFile = first.count
+        return self.writeAll(first[...])
+    }
+
+    private func writeAll(_ bytes: ArraySlice<UInt8>) -> Failure? {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

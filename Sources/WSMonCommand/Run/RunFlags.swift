@@ -14,11 +14,13 @@ struct RunFlags: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Also write the JSON Lines events to FILE (bounded like stdout).",
+            "Record to FILE what wsmon replay and report read: the JSON Lines events with a versioned header, handshake headers and whole messages (bounded like stdout).",
             valueName: "file"
         )
     )
     var record: String?
+
+    @Option(SettingTable.recordMaxSize) var recordMaxSize: Int?
 
     @Flag(help: "Include a JSON line for every frame (direction, opcode, FIN, RSV, mask, size, preview).")
     var frames = false

@@ -12,6 +12,8 @@ enum ExitStatus: Int32 {
     case rejected = 2
     /// Bad arguments or a bad config file.
     case usage = 64
+    /// `wsmon replay`: a record that cannot be read (foreign, another version, a bad line).
+    case badRecord = 65
     /// Writing stdout or the record failed (a full disk, an I/O error); stderr says which.
     case outputFailed = 74
     /// Interrupted twice: sessions were not given time to close.
@@ -20,6 +22,7 @@ enum ExitStatus: Int32 {
     static let help = """
         Exit status: 0 every connection closed cleanly; 1 some closed abnormally or could not \
         connect; 2 a handshake was rejected (takes precedence over 1); 64 bad usage or config; \
+        65 a record that wsmon replay cannot read; \
         74 writing stdout or the record failed; 130 a second Ctrl-C cut the graceful close \
         short. When stdout's reader goes away (| head), sessions close and the status is as above.
         """

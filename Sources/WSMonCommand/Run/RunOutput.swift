@@ -11,8 +11,11 @@ final class RunOutput: Sendable {
     static let boundDescription =
         "each output (stdout, the record) holds at most 4 MiB waiting; when one is full, the sessions that write to it stop reading their sockets until it drains"
 
-    private let writers: [LineWriter]
-    private let encoder: EventLine
+    /// Each output with its encoder: stdout gets the JSON Lines table, the record the
+    /// complete lines a replay needs.
+    private let writers: [(writer: LineWriter, encoder: EventLine)]
+    /// The record's first lines (header, sessions), written again at each rotation.
+    private let recordStart: RecordStart
     /// Sessions with a connection under way, by id: a forced exit writes a `closed` line
     /// for each (marked `cut_short`), so a record never ends with connections left open.
     private let live = Mutex<[Int: (prefix: EventLine.SessionPrefix, connection: Int)]>([:])
@@ -24,20 +27,36 @@ final class RunOutput: Sendable {
         flags: RunFlags,
         onFailure: @escaping @Sendable (_ output: String, LineWriter.Failure) -> Void
     ) throws {
-        var writers: [LineWriter] = []
-        if flags.headless {
-            writers.append(LineWriter(descriptor: STDOUT_FILENO, name: "stdout") { onFailure("stdout", $0) })
-        }
-        if let path = flags.record {
-            let descriptor = try LineWriter.openFile(path)
-            writers.append(LineWriter(descriptor: descriptor, name: path) { onFailure(path, $0) })
-        }
-        self.writers = writers
-        self.encoder = EventLine(
+        var writers: [(writer: LineWriter, encoder: EventLine)] = []
+        let encoder = EventLine(
             includeFrames: flags.frames,
             textPreviewLimit: flags.previewLength,
             redaction: flags.redaction
         )
+        if flags.headless {
+            writers.append((LineWriter(descriptor: STDOUT_FILENO, name: "stdout") { onFailure("stdout", $0) }, encoder))
+        }
+        let start = RecordStart(frames: flags.frames)
+        if let path = flags.record {
+            let descriptor = try LineWriter.openFile(path)
+            let rotation = flags.recordMaxSize.map { maxSize in
+                LineWriter.Rotation(path: path, maxSize: maxSize) { part in
+                    start.lines(part: part)
+                }
+            }
+            var complete = encoder
+            complete.isComplete = true
+            let writer = LineWriter(descriptor: descriptor, name: path, rotation: rotation) { onFailure(path, $0) }
+            writers.append((writer, complete))
+        }
+        self.writers = writers
+        self.recordStart = start
+    }
+
+    /// Writes the record's header and session lines; called once, before sessions start.
+    func begin(sessions: [(id: Int, options: SessionOptions)]) {
+        let lines = self.recordStart.lines(part: 1, sessions: sessions)
+        for (writer, encoder) in self.writers where encoder.isComplete { _ = writer.write(lines) }
     }
 
     var isEmpty: Bool { self.writers.isEmpty }
@@ -53,8 +72,8 @@ final class RunOutput: Sendable {
         default:
             break
         }
-        guard let line = self.encoder.encode(event, prefix: prefix) else { return }
-        for writer in self.writers where !writer.write(line) {
+        for (writer, encoder) in self.writers {
+            guard let line = encoder.encode(event, prefix: prefix), !writer.write(line) else { continue }
             session.setReading(false)
             writer.resumeWhenDrained { session.setReading(true) }
         }
@@ -69,15 +88,16 @@ final class RunOutput: Sendable {
             return live
         }
         for (_, entry) in live.sorted(by: { $0.key < $1.key }) {
-            let line = self.encoder.cutShort(connection: entry.connection, at: time, prefix: entry.prefix)
-            for writer in self.writers { _ = writer.write(line) }
+            for (writer, encoder) in self.writers {
+                _ = writer.write(encoder.cutShort(connection: entry.connection, at: time, prefix: entry.prefix))
+            }
         }
     }
 
     /// Writes what waits, for at most `limit`; returns the outputs left with lines unwritten.
     func finish(within limit: Duration) async -> [(output: String, bytes: Int)] {
         var unwritten: [(String, Int)] = []
-        for writer in self.writers where await !writer.finish(within: limit) {
+        for (writer, _) in self.writers where await !writer.finish(within: limit) {
             let bytes = writer.unwrittenByteCount
             if bytes > 0 { unwritten.append((writer.name, bytes)) }
         }
@@ -86,6 +106,6 @@ final class RunOutput: Sendable {
 
     /// Stops waiting for blocked outputs (a second interrupt).
     func abandon() {
-        for writer in self.writers { writer.abandon() }
+        for (writer, _) in self.writers { writer.abandon() }
     }
 }

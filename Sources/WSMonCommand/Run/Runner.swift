@@ -64,6 +64,7 @@ final class Runner: Sendable {
     /// Creates and starts the sessions of `specs`; ids count from 1 in order.
     func start(_ specs: [SessionSpec]) -> [Session] {
         var created: [Session] = []
+        var all: [(id: Int, options: SessionOptions, target: String)] = []
         var id = 0
         for spec in specs {
             for copy in 1...spec.count {
@@ -72,8 +73,12 @@ final class Runner: Sendable {
                 if spec.count > 1 { options.name += " #\(copy)" }
                 // Copies share their target: the series stay one per name, not per copy.
                 let target = MetricsTarget.label(name: spec.options.name, url: spec.options.url)
-                created.append(self.makeSession(id: id, options: options, target: target))
+                all.append((id, options, target))
             }
+        }
+        self.output.begin(sessions: all.map { ($0.id, $0.options) })
+        for (id, options, target) in all {
+            created.append(self.makeSession(id: id, options: options, target: target))
         }
         self.longestCloseTimeout.withLock { longest in
             longest = specs.map { $0.options.closeTimeout + $0.options.transportCloseGrace }.max() ?? longest
@@ -134,6 +139,7 @@ final class Runner: Sendable {
         case .reconnect(let id): session(id)?.reconnectNow()
         case .drop(let id): session(id)?.dropConnection()
         case .quit: self.trigger(.interrupt(reason: "quit from the dashboard"))
+        case .replay: break  // a live run has no time cursor
         }
     }
 

@@ -302,6 +302,15 @@ enum SettingTable {
         flag: \RunFlags.showSecrets
     )
 
+    static let recordMaxSize = RunSetting<Int>(
+        "record_max_size",
+        valueName: "size",
+        help:
+            "Rotate the record once it reaches this size (e.g. 100M, 1G): FILE becomes FILE.1, the older parts move up, 9 are kept.",
+        syntax: ValueSyntax<Int>.byteSize.requiring("must be at least 64K") { $0 >= 64 * 1024 },
+        flag: \.recordMaxSize
+    )
+
     /// In the order of `--help` and the README.
     static let session: [any SessionSettingRow] = [
         name, url, count, header, subprotocol, origin, sendOnOpen, sendOnReconnect, intervalMessage, interval,
@@ -312,7 +321,7 @@ enum SettingTable {
         parallelHandshakes, proxy,
     ]
 
-    static let run: [any RunSettingRow] = [duration, metrics, showSecrets]
+    static let run: [any RunSettingRow] = [duration, metrics, showSecrets, recordMaxSize]
 
     static let all: [any SettingRow] = session.map { $0 as any SettingRow } + run.map { $0 as any SettingRow }
 

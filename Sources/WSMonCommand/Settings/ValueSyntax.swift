@@ -80,6 +80,23 @@ extension ValueSyntax where Value == Int {
     }
 }
 
+extension ValueSyntax where Value == Int {
+    /// Bytes, with an optional K, M or G (powers of 1024): "512K", "100M", "1G".
+    static var byteSize: Self {
+        ValueSyntax(expected: "a size such as 100M") { text throws(SettingProblem) in
+            let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+            let unit = text.last.flatMap { units[Character($0.uppercased())] }
+            let digits = unit == nil ? Substring(text) : text.dropLast()
+            guard let number = Int(digits), number >= 0 else {
+                throw SettingProblem("must be a size: bytes, or a number with K, M or G")
+            }
+            let (size, overflow) = number.multipliedReportingOverflow(by: unit ?? 1)
+            guard !overflow else { throw SettingProblem("is too large") }
+            return size
+        }
+    }
+}
+
 extension ValueSyntax where Value == Double {
     static var number: Self {
         ValueSyntax(

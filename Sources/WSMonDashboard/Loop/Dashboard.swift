@@ -12,6 +12,8 @@ public final class Dashboard: Sendable {
     private let themes: [Theme]
     private let initialTheme: Int
     private let requests: @Sendable (DashboardRequest) -> Void
+    /// A replay's time cursor, read at each refresh (nil live).
+    private let replayStatus: (@Sendable () -> ReplayStatus)?
     private let stopRequested = Atomic<Bool>(false)
     /// A Ctrl-C (or SIGTERM) reached the program: show the same notice as q.
     private let interruptHeard = Atomic<Bool>(false)
@@ -21,8 +23,10 @@ public final class Dashboard: Sendable {
         monitor: Monitor,
         themes: [Theme],
         initialTheme: Int,
+        replayStatus: (@Sendable () -> ReplayStatus)? = nil,
         requests: @escaping @Sendable (DashboardRequest) -> Void
     ) {
+        self.replayStatus = replayStatus
         self.monitor = monitor
         self.themes = themes
         self.initialTheme = initialTheme
@@ -85,6 +89,8 @@ public final class Dashboard: Sendable {
             themeIndex: self.initialTheme
         )
         let clock = ClockFormat(utcOffsetSeconds: Self.localUTCOffset())
+        model.utcOffsetSeconds = Self.localUTCOffset()
+        model.replay = self.replayStatus?()
         var painter = ScreenPainter()
         var themeIndex = model.themeIndex
         terminal.use(self.themes[themeIndex])
@@ -113,6 +119,12 @@ public final class Dashboard: Sendable {
             }
             for output in model.takeOutputs() { self.carryOut(output, on: terminal, model: &model) }
             if Self.now() >= nextRefresh {
+                if let status = self.replayStatus?() {
+                    if let notice = status.notice, notice != model.replay?.notice {
+                        model.setStatus(notice, isError: true)
+                    }
+                    model.replay = status
+                }
                 model.update(self.monitor.latest())
                 nextRefresh = Self.now() + Self.refreshInterval
                 needsDrawing = true
@@ -150,7 +162,8 @@ public final class Dashboard: Sendable {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
-    private static func localUTCOffset() -> Int {
+    /// The local time's offset from UTC, in seconds.
+    public static func localUTCOffset() -> Int {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)

@@ -7,8 +7,46 @@ extension DashboardModel {
     public mutating func handle(_ key: Key) -> [DashboardRequest] {
         if self.prompt != nil { return self.handlePromptKey(key) }
         if self.showsHelp { return self.handleHelpKey(key) }
-        guard let action = KeyBindings.action(for: key, in: self.context) else { return [] }
+        guard let action = KeyBindings.action(for: key, in: self.context, mode: self.mode) else {
+            if self.mode == .replay, let live = KeyBindings.action(for: key, in: self.context, mode: .live) {
+                self.refuseInReplay(live)
+            }
+            return []
+        }
         return self.perform(action)
+    }
+
+    var mode: KeyBindings.Mode { self.replay == nil ? .live : .replay }
+
+    /// Live commands have no session to go to in a replay: say so, rather than do nothing.
+    private mutating func refuseInReplay(_ action: KeyBindings.Action) {
+        let verbs: [KeyBindings.Action: String] = [
+            .send: "send", .close: "close", .ping: "ping", .reconnect: "reconnect", .drop: "drop a connection",
+        ]
+        guard let verb = verbs[action] else { return }
+        self.setStatus("a replay cannot \(verb): it shows what was recorded", isError: true)
+    }
+
+    private mutating func replayCommand(_ action: KeyBindings.Action) -> [DashboardRequest] {
+        switch action {
+        case .playOrPause: return [.replay(.playOrPause)]
+        case .stepBack: return [.replay(.step(forward: false))]
+        case .stepForward: return [.replay(.step(forward: true))]
+        case .slower: return [.replay(.speed(faster: false))]
+        case .faster: return [.replay(.speed(faster: true))]
+        case .previousClose, .nextClose:
+            guard let id = self.selectedID else {
+                self.setStatus("no session selected", isError: true)
+                return []
+            }
+            self.tab = .close
+            self.timelineBack = 0
+            return [.replay(.jump(session: id, forward: action == .nextClose))]
+        case .goToTime:
+            self.prompt = Prompt(.goToTime)
+            return []
+        default: return []
+        }
     }
 
     private mutating func perform(_ action: KeyBindings.Action) -> [DashboardRequest] {
@@ -54,6 +92,8 @@ extension DashboardModel {
             self.setStatus("theme: \(self.themeNames[self.themeIndex])")
         case .send, .close, .ping, .reconnect, .drop:
             return self.sessionCommand(action)
+        case .playOrPause, .stepBack, .stepForward, .slower, .faster, .previousClose, .nextClose, .goToTime:
+            return self.replayCommand(action)
         case .search: self.prompt = Prompt(.search, text: self.frameView.search ?? "")
         case .nextMatch: self.jumpToMatch(forward: true)
         case .previousMatch: self.jumpToMatch(forward: false)
@@ -193,6 +233,16 @@ extension DashboardModel {
             self.prompt = nil
             self.outputs.append(.write(path: prompt.text, contents: target.contents, what: target.what))
             return []
+        case .goToTime:
+            guard let replay = self.replay,
+                let time = ReplayTime.parse(prompt.text, start: replay.start, utcOffsetSeconds: self.utcOffsetSeconds)
+            else {
+                prompt.error = "a time such as \(ReplayTime.formats)"
+                self.prompt = prompt
+                return []
+            }
+            self.prompt = nil
+            return [.replay(.seek(to: time))]
         case .send(let id):
             guard !prompt.text.isEmpty else {
                 self.prompt = nil

@@ -11,7 +11,7 @@ public struct DashboardModel: Sendable {
     }
 
     public enum DetailTab: Int, CaseIterable, Hashable, Sendable {
-        case frames, close, headers, reconnects
+        case frames, close, headers, reconnects, storm
 
         public var title: String {
             switch self {
@@ -19,6 +19,7 @@ public struct DashboardModel: Sendable {
             case .close: return "Close"
             case .headers: return "Headers"
             case .reconnects: return "Reconnects"
+            case .storm: return "Storm"
             }
         }
     }
@@ -68,6 +69,10 @@ public struct DashboardModel: Sendable {
     public let themeNames: [String]
     public var themeIndex: Int
     public var drawStats = DrawStats()
+    /// The time cursor of `wsmon replay`; nil in a live run.
+    public var replay: ReplayStatus?
+    /// The local time's offset from UTC, for times typed at `T`.
+    public var utcOffsetSeconds = 0
     /// The last refused command already shown, so each is shown once.
     private var lastRefusalShown: Double = 0
 

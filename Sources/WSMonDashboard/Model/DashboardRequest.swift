@@ -12,4 +12,6 @@ public enum DashboardRequest: Hashable, Sendable {
     case drop(session: Int)
     /// Close every session gracefully and exit; asked a second time, exit at once.
     case quit
+    /// Move a replay's time cursor.
+    case replay(ReplayCommand)
 }

@@ -9,7 +9,14 @@ public enum KeyBindings {
         case table, framesPane, otherPane
     }
 
+    /// A live run, or `wsmon replay` (whose keys move a time cursor instead of commanding
+    /// sessions).
+    public enum Mode: Hashable, Sendable, CaseIterable {
+        case live, replay
+    }
+
     public enum Action: Hashable, Sendable {
+        case playOrPause, stepBack, stepForward, slower, faster, previousClose, nextClose, goToTime
         case up, down, pageUp, pageDown, first, last
         case focus, back, nextTab, previousTab
         case send, close, ping, reconnect, drop
@@ -27,6 +34,7 @@ public enum KeyBindings {
         public var hint: (key: String, word: String)?
         public var help: String
         public var contexts: Set<Context>
+        public var modes: Set<Mode>
         /// What each of `keys` does, in the same order (one action for all when it has one).
         public var actions: [Action]
 
@@ -36,6 +44,7 @@ public enum KeyBindings {
             hint: (key: String, word: String)?,
             help: String,
             contexts: Set<Context>,
+            modes: Set<Mode> = KeyBindings.both,
             actions: [Action]
         ) {
             precondition(actions.count == 1 || actions.count == keys.count, "an action per key, or one for all")
@@ -44,6 +53,7 @@ public enum KeyBindings {
             self.hint = hint
             self.help = help
             self.contexts = contexts
+            self.modes = modes
             self.actions = actions
         }
 
@@ -51,10 +61,56 @@ public enum KeyBindings {
     }
 
     static let everywhere = Set(Context.allCases)
+    static let both = Set(Mode.allCases)
     static let panes: Set<Context> = [.framesPane, .otherPane]
 
     /// In order of importance: the footer shows the first hints that fit.
     public static let all: [Binding] = [
+        Binding(
+            keys: [.character(" ")],
+            label: "space",
+            hint: ("␣", "play"),
+            help: "play or pause the replay",
+            contexts: everywhere,
+            modes: [.replay],
+            actions: [.playOrPause]
+        ),
+        Binding(
+            keys: [.character(","), .character(".")],
+            label: ", .",
+            hint: (",.", "step"),
+            help: "one event back or forward (and pause)",
+            contexts: everywhere,
+            modes: [.replay],
+            actions: [.stepBack, .stepForward]
+        ),
+        Binding(
+            keys: [.character("<"), .character(">")],
+            label: "< >",
+            hint: ("<>", "speed"),
+            help: "slower or faster, 0.1× to 1000×",
+            contexts: everywhere,
+            modes: [.replay],
+            actions: [.slower, .faster]
+        ),
+        Binding(
+            keys: [.character("["), .character("]")],
+            label: "[ ]",
+            hint: ("[ ]", "close"),
+            help: "to the selected session's previous or next close or failed attempt (and pause)",
+            contexts: everywhere,
+            modes: [.replay],
+            actions: [.previousClose, .nextClose]
+        ),
+        Binding(
+            keys: [.character("T")],
+            label: "T",
+            hint: ("T", "time"),
+            help: "go to a time: \(ReplayTime.formats)",
+            contexts: everywhere,
+            modes: [.replay],
+            actions: [.goToTime]
+        ),
         Binding(
             keys: [.up, .down, .character("k"), .character("j")],
             label: "↑ ↓  k j",
@@ -131,7 +187,7 @@ public enum KeyBindings {
             keys: [.tab, .backTab],
             label: "Tab  Shift-Tab",
             hint: ("⇥", "tab"),
-            help: "next or previous tab: Frames, Close, Headers, Reconnects",
+            help: "next or previous tab: Frames, Close, Headers, Reconnects, Storm",
             contexts: everywhere,
             actions: [.nextTab, .previousTab]
         ),
@@ -213,6 +269,7 @@ public enum KeyBindings {
             hint: ("s", "send"),
             help: "send a message: text, or hex:0a0b… for binary",
             contexts: everywhere,
+            modes: [.live],
             actions: [.send]
         ),
         Binding(
@@ -221,6 +278,7 @@ public enum KeyBindings {
             hint: ("c", "close"),
             help: "close with a code and reason, e.g. 4000 bye (empty: 1000)",
             contexts: everywhere,
+            modes: [.live],
             actions: [.close]
         ),
         Binding(
@@ -229,6 +287,7 @@ public enum KeyBindings {
             hint: ("p", "ping"),
             help: "send a ping",
             contexts: everywhere,
+            modes: [.live],
             actions: [.ping]
         ),
         Binding(
@@ -237,6 +296,7 @@ public enum KeyBindings {
             hint: ("r", "reconnect"),
             help: "reconnect now (a stopped session starts again)",
             contexts: everywhere,
+            modes: [.live],
             actions: [.reconnect]
         ),
         Binding(
@@ -245,6 +305,7 @@ public enum KeyBindings {
             hint: ("x", "drop"),
             help: "drop the TCP connection without a Close",
             contexts: everywhere,
+            modes: [.live],
             actions: [.drop]
         ),
         Binding(
@@ -285,6 +346,7 @@ public enum KeyBindings {
             hint: ("␣", "pause"),
             help: "pause or resume the frame log",
             contexts: everywhere,
+            modes: [.live],
             actions: [.pause]
         ),
         Binding(
@@ -293,6 +355,7 @@ public enum KeyBindings {
             hint: ("[ ]", "handshake"),
             help: "older or newer close handshake in the Close tab",
             contexts: everywhere,
+            modes: [.live],
             actions: [.olderHandshake, .newerHandshake]
         ),
         Binding(
@@ -322,34 +385,36 @@ public enum KeyBindings {
     ]
 
     /// What `key` does in `context`, if anything.
-    static func action(for key: Key, in context: Context) -> Action? {
-        for binding in self.all where binding.contexts.contains(context) {
+    static func action(for key: Key, in context: Context, mode: Mode = .live) -> Action? {
+        for binding in self.all where binding.contexts.contains(context) && binding.modes.contains(mode) {
             if let index = binding.keys.firstIndex(of: key) { return binding.action(forKeyAt: index) }
         }
         return nil
     }
 
     /// The footer's hints in `context`, in the table's order.
-    static func hints(in context: Context) -> [(key: String, word: String)] {
-        self.all.filter { $0.contexts.contains(context) }.compactMap(\.hint)
+    static func hints(in context: Context, mode: Mode = .live) -> [(key: String, word: String)] {
+        self.all.filter { $0.contexts.contains(context) && $0.modes.contains(mode) }.compactMap(\.hint)
     }
 
     /// Sections for the help and the README: a title and the bindings that belong to it.
     static var sections: [(title: String, bindings: [Binding])] {
-        [
-            ("Everywhere", self.all.filter { $0.contexts == self.everywhere }),
-            ("Sessions table", self.all.filter { $0.contexts.contains(.table) && $0.contexts != self.everywhere }),
+        let live = self.all.filter { $0.modes.contains(.live) }
+        return [
+            ("Everywhere", live.filter { $0.contexts == self.everywhere }),
+            ("Sessions table", live.filter { $0.contexts.contains(.table) && $0.contexts != self.everywhere }),
             (
                 "Frames pane (Enter on the Frames tab)",
-                self.all.filter { $0.contexts.contains(.framesPane) && $0.contexts != self.everywhere }
+                live.filter { $0.contexts.contains(.framesPane) && $0.contexts != self.everywhere }
             ),
             (
                 "Other tabs' pane",
-                self.all.filter {
+                live.filter {
                     $0.contexts.contains(.otherPane) && !$0.contexts.contains(.table)
                         && !$0.contexts.contains(.framesPane)
                 }
             ),
+            ("Replay (wsmon replay; s c p r x are refused there)", self.all.filter { $0.modes == [.replay] }),
         ]
     }
 

@@ -10,6 +10,8 @@ public struct Prompt: Hashable, Sendable {
         case filter
         case search
         case write(WriteTarget)
+        /// `T` in a replay.
+        case goToTime
     }
 
     /// What `w` writes: a message or a frame log, already as JSON Lines.
@@ -39,6 +41,7 @@ public struct Prompt: Hashable, Sendable {
         case .filter: return "filter: "
         case .search: return "search frames: "
         case .write(let target): return "write \(target.what) to: "
+        case .goToTime: return "go to (+90s, 15:04:05): "
         }
     }
 

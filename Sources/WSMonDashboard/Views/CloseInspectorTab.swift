@@ -19,6 +19,11 @@ enum CloseInspectorTab {
         let index = max(0, timelines.count - 1 - back)
         let timeline = timelines[index]
         var lines: [[Span]] = [self.heading(timeline, index: index, count: timelines.count, now: now, clock: clock)]
+        if let cause = timeline.cause {
+            var spans = [Span(cause.words(code: timeline.summary?.code.rawValue), .title)]
+            if let hint = timeline.hint { spans.append(Span(" · " + hint, .dim)) }
+            lines.append(self.field("Cause", spans))
+        }
         lines.append(self.field("Closed first by", self.firstCloser(timeline)))
         lines.append(self.field("Verdict", self.verdict(timeline, detail: detail, now: now)))
         lines.append(self.field("We sent", self.closeFrame(self.sentFrame(timeline), none: "no Close frame")))

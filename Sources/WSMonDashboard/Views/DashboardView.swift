@@ -7,7 +7,7 @@ public enum DashboardView {
             grid.put("wsmon needs at least 20×6", x: 0, y: 0, style: CellStyle(.error))
             return grid
         }
-        HeaderView.draw(model, into: &grid)
+        HeaderView.draw(model, clock: clock, into: &grid)
         TableView.draw(model, into: &grid)
         DetailView.draw(model, clock: clock, into: &grid)
         FooterView.draw(model, into: &grid)

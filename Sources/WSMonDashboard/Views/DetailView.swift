@@ -9,6 +9,11 @@ enum DetailView {
         self.drawTabBar(model, y: layout.tabBarRow, into: &grid)
         let rows = layout.detailRows
         guard !rows.isEmpty else { return }
+        if model.tab == .storm {
+            // Every session's, whichever is selected.
+            let lines = StormTab.lines(model.snapshot.totals, width: layout.width, clock: clock)
+            return self.drawLines(lines, rows: rows, scroll: model.detailScroll, into: &grid)
+        }
         guard let session = model.selected else {
             grid.put("no session selected", x: 2, y: rows.lowerBound, style: CellStyle(.dim))
             return
@@ -29,6 +34,8 @@ enum DetailView {
         case .reconnects:
             let lines = ReconnectsTab.lines(detail, now: now, clock: clock)
             self.drawLines(lines, rows: rows, scroll: model.detailScroll, into: &grid)
+        case .storm:
+            break  // drawn above
         }
     }
 

@@ -37,7 +37,7 @@ enum FooterView {
                 limit: limit
             )
         }
-        for hint in KeyBindings.hints(in: model.context) where hint != help {
+        for hint in KeyBindings.hints(in: model.context, mode: model.mode) where hint != help {
             guard column + self.width(of: hint) <= limit else { break }
             column = self.draw(hint, x: column, y: y, into: &grid)
         }

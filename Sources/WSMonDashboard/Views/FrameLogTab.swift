@@ -122,10 +122,13 @@ enum FrameLogTab {
 
     static func separator(ended: Int, next: Int?, detail: SessionDetail) -> [Span] {
         var spans = [Span("┄┄ ", .border), Span("connection \(ended) ended", .text)]
-        if let summary = detail.closeTimelines.last(where: { $0.connection == ended })?.summary {
+        let timeline = detail.closeTimelines.last { $0.connection == ended }
+        if let summary = timeline?.summary {
             spans.append(Span(": ", .dim))
             spans.append(Span("\(summary.code.rawValue)", summary.wasClean ? .closeClean : .closeUnclean))
-            spans.append(Span(" " + self.cause(summary), .dim, peer: true))
+            // The close's cause, as the inspector and the table name it, once the monitor has.
+            let cause = timeline?.cause.map { "(\($0.words(code: summary.code.rawValue)))" } ?? self.cause(summary)
+            spans.append(Span(" " + cause, .dim, peer: true))
         }
         if let next { spans += [Span(" ┄┄ ", .border), Span("connection \(next)", .text)] }
         spans.append(Span(" ", .border))

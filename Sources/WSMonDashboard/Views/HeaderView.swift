@@ -4,7 +4,7 @@ import WSMonMonitor
 /// The top rows: sessions per state, total rates and close codes, and sparklines of the
 /// last minute.
 enum HeaderView {
-    static func draw(_ model: DashboardModel, into grid: inout CellGrid) {
+    static func draw(_ model: DashboardModel, clock: ClockFormat, into grid: inout CellGrid) {
         let layout = model.layout
         let totals = model.snapshot.totals
         grid.fill(y: 0, style: CellStyle(.title))
@@ -40,9 +40,31 @@ enum HeaderView {
                 y: 0
             )
         }
+        if let replay = model.replay { self.drawCursor(replay, clock: clock, width: layout.width, into: &grid) }
         guard layout.headerRows.count >= 3 else { return }
         grid.drawCut(TotalsLine.spans(totals, width: layout.width - 2), x: 1, y: 1, limit: layout.width - 1)
         self.drawSparklines(totals.history, width: layout.width, y: 2, into: &grid)
+    }
+
+    /// A replay's time cursor at the right of the top row: play state, speed, the time and
+    /// how far into the recording it is ("▶ 10× 15:04:05.250 +1:23/30:00").
+    private static func drawCursor(_ replay: ReplayStatus, clock: ClockFormat, width: Int, into grid: inout CellGrid) {
+        let speed = replay.speed < 1 ? "\(replay.speed)" : "\(Int(replay.speed))"
+        let text =
+            " \(replay.isPlaying ? "▶" : "⏸") \(speed)× \(clock.timeOfDay(replay.time)) "
+            + "+\(Self.clockDuration(replay.time - replay.start))/\(Self.clockDuration(replay.end - replay.start)) "
+        let x = max(0, width - DisplayWidth.of(text))
+        grid.fill(x: x, y: 0, style: CellStyle(.title))
+        grid.put(text, x: x, y: 0, style: CellStyle(.key))
+    }
+
+    /// "1:23" or "1:02:03".
+    static func clockDuration(_ seconds: Double) -> String {
+        let whole = max(0, Int(seconds.rounded(.down)))
+        let (hours, minutes, rest) = (whole / 3600, whole / 60 % 60, whole % 60)
+        let tail = (rest < 10 ? "0" : "") + "\(rest)"
+        if hours > 0 { return "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes):" + tail }
+        return "\(minutes):" + tail
     }
 
     /// Three sparklines side by side: messages, bytes and reconnects per second.

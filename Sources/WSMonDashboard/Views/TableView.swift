@@ -222,7 +222,25 @@ enum TableView {
             if let stop = texts.stopReason { return (stop, .dim) }
             return ("", .text)
         }
+        // The cause in a few words before the peer's reason, so a narrow column keeps it.
+        let cause = row.lastCloseCause.map { " " + $0.tableWords } ?? ""
         let reason = texts.lastCloseReason.isEmpty ? "" : " " + texts.lastCloseReason
-        return ("\(code)\(reason)", row.lastCloseClean == true ? .closeClean : .closeUnclean)
+        return ("\(code)\(cause)\(reason)", row.lastCloseClean == true ? .closeClean : .closeUnclean)
+    }
+}
+
+extension CloseCause {
+    /// The table's short form of the cause (the code is shown beside it).
+    var tableWords: String {
+        switch self {
+        case .peerClose: return "peer Close"
+        case .localClose: return "local Close"
+        case .keepaliveTimeout: return "keepalive timeout"
+        case .closeTimeout: return "close timeout"
+        case .tcpReset: return "TCP reset"
+        case .eofWithoutClose: return "EOF, no Close"
+        case .handshakeRejected: return "rejected"
+        case .protocolViolation: return "violation"
+        }
     }
 }

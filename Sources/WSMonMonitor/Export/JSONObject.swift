@@ -29,6 +29,14 @@ package struct JSONObject {
         Self.appendQuoted(value, to: &self.bytes)
     }
 
+    /// A field whose name is data (a violation's name), escaped like any string.
+    package mutating func add(dynamic name: String, _ value: Int) {
+        if self.bytes.count > 1 { self.bytes.append(UInt8(ascii: ",")) }
+        Self.appendQuoted(name, to: &self.bytes)
+        self.bytes.append(UInt8(ascii: ":"))
+        Self.appendDecimal(value, to: &self.bytes)
+    }
+
     package mutating func add(_ name: StaticString, _ value: Int) {
         self.key(name)
         Self.appendDecimal(value, to: &self.bytes)
@@ -64,6 +72,28 @@ package struct JSONObject {
         literal.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
     }
 
+    /// `[["name","value"],…]`: header fields, in their order.
+    package mutating func add(_ name: StaticString, pairs: [(String, String)]) {
+        self.key(name)
+        self.bytes.append(UInt8(ascii: "["))
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { self.bytes.append(UInt8(ascii: ",")) }
+            self.bytes.append(UInt8(ascii: "["))
+            Self.appendQuoted(pair.0, to: &self.bytes)
+            self.bytes.append(UInt8(ascii: ","))
+            Self.appendQuoted(pair.1, to: &self.bytes)
+            self.bytes.append(UInt8(ascii: "]"))
+        }
+        self.bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An object already encoded (a `JSONObject`'s `line()` without its newline).
+    package mutating func add(_ name: StaticString, object: JSONObject) {
+        self.key(name)
+        self.bytes.append(contentsOf: object.bytes)
+        self.bytes.append(UInt8(ascii: "}"))
+    }
+
     /// Fields already encoded (`"a":1,"b":2`), appended as they are.
     package mutating func appendFields(_ fields: [UInt8]) {
         if self.bytes.count > 1 { self.bytes.append(UInt8(ascii: ",")) }
@@ -79,8 +109,15 @@ package struct JSONObject {
         package init() {}
     }
 
-    /// "2026-11-25T05:30:00.123Z", reusing `stamp` while the second is the same.
-    package mutating func addTimestamp(_ name: StaticString, _ date: Date, reusing stamp: inout SecondStamp) {
+    /// "2026-11-25T05:30:00.123Z" ("….123456Z" with `microseconds`, for a record, whose
+    /// replay must time steps as finely as the live run did), reusing `stamp` while the
+    /// second is the same.
+    package mutating func addTimestamp(
+        _ name: StaticString,
+        _ date: Date,
+        reusing stamp: inout SecondStamp,
+        microseconds: Bool = false
+    ) {
         self.key(name)
         let interval = date.timeIntervalSince1970
         let whole = Int(interval.rounded(.down))
@@ -105,7 +142,13 @@ package struct JSONObject {
             stamp.text.append(UInt8(ascii: "."))
         }
         self.bytes.append(contentsOf: stamp.text)
-        Self.appendDecimal(min(999, Int((interval - Double(whole)) * 1000)), width: 3, to: &self.bytes)
+        // Milliseconds are cut (a line never shows a later millisecond than it happened in);
+        // microseconds are rounded, so that a time read back from a record and written
+        // again gives the same digits (a Double near 1.8e9 s holds a quarter microsecond).
+        let (scale, digits) = microseconds ? (1_000_000.0, 6) : (1000.0, 3)
+        let scaled = (interval - Double(whole)) * scale
+        let fraction = min(Int(scale) - 1, Int(microseconds ? scaled.rounded() : scaled.rounded(.down)))
+        Self.appendDecimal(fraction, width: digits, to: &self.bytes)
         self.bytes.append(UInt8(ascii: "Z"))
         self.bytes.append(UInt8(ascii: "\""))
     }

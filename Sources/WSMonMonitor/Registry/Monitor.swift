@@ -12,6 +12,8 @@ public final class Monitor: Sendable {
     public let frameLogCapacity: Int
     /// Applied to every name, URL, header and error the monitor keeps (so to the dashboard).
     public let redaction: Redaction
+    /// Seconds since 1970: the wall clock live, the time cursor in a replay.
+    public let clock: @Sendable () -> Double
     private let registry = Mutex(Registry())
     private let watchedSession = WatchedSession()
 
@@ -22,10 +24,17 @@ public final class Monitor: Sendable {
         var publishingTasks: [RepeatedTask] = []
     }
 
-    public init(frameLogCapacity: Int = 500, redaction: Redaction = Redaction()) {
+    public init(
+        frameLogCapacity: Int = 500,
+        redaction: Redaction = Redaction(),
+        clock: @escaping @Sendable () -> Double = Monitor.wallClock
+    ) {
         self.frameLogCapacity = frameLogCapacity
         self.redaction = redaction
+        self.clock = clock
     }
+
+    public static let wallClock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 
     /// Registers a session that will run on `eventLoop`; give the returned sink to the
     /// `Session` (it is called on that loop).
@@ -39,7 +48,7 @@ public final class Monitor: Sendable {
             id: id,
             options: options,
             frameLogCapacity: self.frameLogCapacity,
-            now: Date().timeIntervalSince1970,
+            now: self.clock(),
             redaction: self.redaction
         )
         self.watchedSession.registered(id)
@@ -91,17 +100,40 @@ public final class Monitor: Sendable {
 
     private func schedulePublishing(of shard: Shard, every interval: TimeAmount) -> RepeatedTask {
         shard.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { [self] _ in
-            shard.publish(now: Date().timeIntervalSince1970, watched: self.watched)
+            shard.publish(now: self.clock(), watched: self.watched)
         }
     }
 
-    /// The most recently published state.
-    public func latest(now: Double = Date().timeIntervalSince1970) -> MonitorSnapshot {
-        Self.merge(self.allShards.map(\.latest), now: now)
+    /// The most recently published state, as of `now` (the monitor's clock by default).
+    public func latest(now: Double? = nil) -> MonitorSnapshot {
+        Self.merge(self.allShards.map(\.latest), now: now ?? self.clock())
     }
 
+    /// Publishes every shard's snapshot now; call on the shards' loop (a replay's, which
+    /// has one) after moving its time cursor, so the dashboard need not wait for a tick.
+    public func publishNow() {
+        let watched = self.watched
+        for shard in self.allShards { shard.publish(now: self.clock(), watched: watched) }
+    }
+
+    /// Forgets every session (a replay going back in time registers them again).
+    public func removeAllSessions() {
+        let tasks = self.registry.withLock { registry in
+            defer {
+                registry.shards = [:]
+                registry.publishingTasks = []
+            }
+            return registry.publishingTasks
+        }
+        for task in tasks { task.cancel() }
+    }
+
+    /// The session being watched (nil: none).
+    public var watchedID: Int? { self.watched }
+
     /// A fresh snapshot as of `now` (seconds since 1970), gathered on every loop.
-    public func collect(now: Double = Date().timeIntervalSince1970) async -> MonitorSnapshot {
+    public func collect(now: Double? = nil) async -> MonitorSnapshot {
+        let now = now ?? self.clock()
         let watched = self.watched
         var parts: [ShardSnapshot] = []
         for shard in self.allShards {
@@ -123,6 +155,8 @@ public final class Monitor: Sendable {
             totals.closeCodes.merge(part.closeCodes, uniquingKeysWith: +)
             totals.rejectionStatuses.merge(part.rejectionStatuses, uniquingKeysWith: +)
             totals.failures.merge(part.failures, uniquingKeysWith: +)
+            // One shard (one event loop, the default) needs no merge: its stats are taken whole.
+            if parts.count == 1 { totals.storm = part.storm } else { totals.storm.merge(part.storm) }
             for sample in part.history where sample.second != .min {
                 var sum = seconds[sample.second] ?? SecondSample(second: sample.second)
                 sum.messages += sample.messages

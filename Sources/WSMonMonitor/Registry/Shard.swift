@@ -35,6 +35,7 @@ final class Shard: @unchecked Sendable {
     private var closeCodes: [UInt16: Int] = [:]
     private var rejectionStatuses: [Int: Int] = [:]
     private var failures: [FailureKind: Int] = [:]
+    private var storm = StormStats()
     private var history: [SecondSample] = Array(
         repeating: SecondSample(second: .min),
         count: Shard.historySeconds + 1
@@ -79,6 +80,11 @@ final class Shard: @unchecked Sendable {
         if let code = tally.closeCode { self.closeCodes[code, default: 0] += 1 }
         if let status = tally.rejectionStatus { self.rejectionStatuses[status, default: 0] += 1 }
         if let failure = tally.failure { self.failures[failure, default: 0] += 1 }
+        if tally.attempt || tally.opened || tally.reconnectDelay != nil || tally.lifetime != nil
+            || tally.closeCause != nil
+        {
+            self.storm.record(tally, at: event.time.timeIntervalSince1970)
+        }
         guard tally.messages > 0 || tally.bytes > 0 || tally.reconnectAttempts > 0 else { return }
         let second = Int64(event.time.timeIntervalSince1970.rounded(.down))
         if tally.bytes > 0 && !tracker.hasRecentTraffic {
@@ -144,6 +150,7 @@ final class Shard: @unchecked Sendable {
             rejectionStatuses: self.rejectionStatuses,
             failures: self.failures,
             history: self.history,
+            storm: self.storm,
             detail: watched.flatMap { self.trackersByID[$0]?.detail() }
         )
     }
@@ -167,5 +174,6 @@ struct ShardSnapshot: Sendable {
     var rejectionStatuses: [Int: Int] = [:]
     var failures: [FailureKind: Int] = [:]
     var history: [SecondSample] = []
+    var storm = StormStats()
     var detail: SessionDetail?
 }

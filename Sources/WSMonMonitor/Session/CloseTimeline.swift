@@ -34,6 +34,9 @@ public struct CloseTimeline: Hashable, Sendable {
     /// The core's verdict, once TCP is closed.
     public var summary: CloseSummary?
     public var transportError: String?
+    /// Why it ended, in plain words (see `CloseCause`), and what the facts suggest.
+    public var cause: CloseCause?
+    public var hint: String?
 
     public init(connection: Int, openedAt: Double?) {
         self.connection = connection

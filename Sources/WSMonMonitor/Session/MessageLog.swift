@@ -44,11 +44,11 @@ public struct MessageLogEntry: Hashable, Sendable {
 /// The last messages of the one session being watched, both directions. Only that session
 /// keeps one, so the cost is paid once, not per session; a byte budget bounds it however
 /// large the messages are.
-struct MessageLog {
+package struct MessageLog {
     static let capacity = 200
     /// Longest text kept whole: a 70,000-byte one-line message is read whole.
-    static let textLimit = 1024 * 1024
-    static let binaryLimit = 64 * 1024
+    package static let textLimit = 1024 * 1024
+    package static let binaryLimit = 64 * 1024
     /// What the kept messages may add up to; the oldest go first.
     static let byteBudget = 16 * 1024 * 1024
 
@@ -101,7 +101,7 @@ struct MessageLog {
     var recent: [MessageLogEntry] { Array(self.entries) }
 
     /// The longest prefix of `text` within `bytes` UTF-8 bytes that ends on a scalar.
-    private static func prefix(_ text: String, bytes: Int) -> String {
+    package static func prefix(_ text: String, bytes: Int) -> String {
         let utf8 = text.utf8
         var end = utf8.index(utf8.startIndex, offsetBy: bytes)
         while end > utf8.startIndex && utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }

@@ -31,6 +31,9 @@ final class SessionTracker {
     /// Kept only while the session is watched (see `Shard`).
     private var messageLog: MessageLog?
     private var inboundFrameJustLogged = false
+    /// When the current connection last received a frame (or opened): how long it had been
+    /// silent when it was cut is a close cause's hint.
+    private var lastReceivedAt: Double?
     private let closeTimeout: Double
     private let transportCloseGrace: Double
     /// Applied to every name, URL, header and error kept for display.
@@ -91,6 +94,7 @@ final class SessionTracker {
             self.enter(state, at: time)
         case .connecting(let attempt, let request):
             self.summary.attempts += 1
+            tally.attempt = true
             // Every attempt after the session's very first is a reconnect attempt.
             if self.summary.attempts > 1 { tally.reconnectAttempts += 1 }
             self.request = HeaderBlock(
@@ -105,6 +109,7 @@ final class SessionTracker {
         case .opened(let response, let isReconnect, let phases):
             self.summary.openedAt = time
             self.handshakePhases = phases
+            tally.opened = true
             self.summary.connects += 1
             if isReconnect { self.summary.reconnects += 1 }
             self.summary.consecutiveFailures = 0
@@ -115,6 +120,7 @@ final class SessionTracker {
             )
             self.deflate = response.deflate
             self.currentTimeline = nil
+            self.lastReceivedAt = time
             self.remember(.opened(isReconnect: isReconnect), connection: event.connection, at: time)
         case .connection(let connectionEvent):
             if case .violation = connectionEvent, afterInboundFrame { self.frames.markNewestRejected() }
@@ -158,9 +164,22 @@ final class SessionTracker {
                 at: time
             )
         case .closed(let summary, let transportError):
-            self.finishTimeline(summary, transportError: transportError, connection: event.connection, at: time)
+            let cause = CloseCause(summary, transportError: transportError)
+            let silence = self.lastReceivedAt.map { time - $0 }
+            self.finishTimeline(
+                summary,
+                transportError: transportError,
+                cause: cause,
+                hint: cause.hint(code: summary.code.rawValue, silentFor: silence),
+                connection: event.connection,
+                at: time
+            )
+            tally.lifetime = self.summary.openedAt.map { time - $0 }
             self.summary.openedAt = nil
+            self.lastReceivedAt = nil
             self.summary.lastCloseCode = summary.code.rawValue
+            self.summary.lastCloseCause = cause
+            tally.closeCause = CauseTally(cause: cause, code: summary.code.rawValue, silence: silence)
             self.setTexts(self.texts.with(lastCloseReason: summary.reason))
             self.summary.lastCloseClean = summary.wasClean
             tally.closeCode = summary.code.rawValue
@@ -170,6 +189,7 @@ final class SessionTracker {
                 at: time
             )
         case .reconnectScheduled(let delay, let attempt, let retryAfter):
+            tally.reconnectDelay = delay.seconds
             self.remember(
                 .scheduled(delay: delay.seconds, attempt: attempt, retryAfter: retryAfter?.seconds),
                 connection: event.connection,
@@ -191,6 +211,7 @@ final class SessionTracker {
         case .frame(let record):
             self.frames.append(FrameLogEntry(time: time, connection: Int32(clamping: connection), record: record))
             self.inboundFrameJustLogged = record.direction == .inbound
+            if record.direction == .inbound { self.lastReceivedAt = time }
             self.count(record, at: time, tally: &tally)
         case .violation(let violation):
             self.summary.violations += 1
@@ -255,7 +276,14 @@ final class SessionTracker {
         self.currentTimeline?.steps.append(CloseTimeline.Step(time: time, kind: kind))
     }
 
-    private func finishTimeline(_ summary: CloseSummary, transportError: String?, connection: Int, at time: Double) {
+    private func finishTimeline(
+        _ summary: CloseSummary,
+        transportError: String?,
+        cause: CloseCause,
+        hint: String?,
+        connection: Int,
+        at time: Double
+    ) {
         if let state = summary.closeTimeoutFiredIn {
             self.step(.closeTimeoutFired(in: state.description), connection: connection, at: time)
         }
@@ -263,6 +291,8 @@ final class SessionTracker {
         guard var timeline = self.currentTimeline else { return }
         timeline.summary = summary
         timeline.transportError = transportError.map(self.redaction.text)
+        timeline.cause = cause
+        timeline.hint = hint
         self.currentTimeline = nil
         if self.finishedTimelines.count == Self.closeTimelineLimit { self.finishedTimelines.removeFirst() }
         self.finishedTimelines.append(timeline)
@@ -327,6 +357,21 @@ struct EventTally {
     var rejectionStatus: Int?
     /// A failed attempt other than a rejection (those count by status).
     var failure: FailureKind?
+    var closeCause: CauseTally?
+    /// For the storm: an attempt started, a connection opened, a reconnect was scheduled
+    /// after this many seconds, a connection that lasted this long ended.
+    var attempt = false
+    var opened = false
+    var reconnectDelay: Double?
+    var lifetime: Double?
+}
+
+/// How one connection ended, for the storm's grouped causes.
+struct CauseTally {
+    var cause: CloseCause
+    var code: UInt16
+    /// Seconds since the connection last received anything.
+    var silence: Double?
 }
 
 extension Duration {

@@ -58,6 +58,8 @@ public struct Totals: Sendable {
     public var failures: [FailureKind: Int] = [:]
     /// The last minute, one sample per second, oldest first: for sparklines.
     public var history: [SecondSample] = []
+    /// The whole run's storm: attempts, opens, delays, lifetimes, causes.
+    public var storm = StormStats()
 
     public init() {}
 }

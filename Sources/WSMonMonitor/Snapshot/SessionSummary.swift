@@ -129,6 +129,7 @@ public struct SessionSummary: Hashable, Sendable {
     public var violations = 0
     public var lastCloseCode: UInt16?
     public var lastCloseClean: Bool?
+    public var lastCloseCause: CloseCause?
     /// Why the last attempt failed, and the HTTP status when it was rejected.
     public var lastFailure: FailureKind?
     public var lastFailureStatus: UInt16?
