@@ -40,7 +40,7 @@ struct DeflatePeerTests {
         let events = try await recorder.wait { $0.stopped != nil }
         #expect(events.texts == [Self.text])
         let opened = events.compactMap {
-            if case .opened(let response, _) = $0.kind { return response } else { return nil }
+            if case .opened(let response, _, _) = $0.kind { return response } else { return nil }
         }
         let agreed = try #require(opened.first?.deflate, "\(peer) did not accept permessage-deflate")
         #expect(agreed.serverMaxWindowBits >= 8)

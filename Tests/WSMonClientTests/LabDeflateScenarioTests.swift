@@ -22,7 +22,7 @@ struct LabDeflateScenarioTests {
 
     private static func agreed(_ events: [SessionEvent]) -> PerMessageDeflateParameters? {
         events.lazy.compactMap {
-            if case .opened(let response, _) = $0.kind { return response.deflate } else { return nil }
+            if case .opened(let response, _, _) = $0.kind { return response.deflate } else { return nil }
         }
         .first
     }
