@@ -21,7 +21,7 @@ enum RecordedValues {
         case .reservedBitsSet(let bits): json.add("n", Int(bits))
         case .unknownOpcode(let opcode): json.add("n", Int(opcode))
         case .fragmentedControlFrame(let opcode), .dataFrameInsideFragmentedMessage(let opcode),
-            .frameAfterClose(let opcode):
+            .frameAfterClose(let opcode), .compressedControlFrame(let opcode):
             json.add("opcode", Int(opcode.rawValue))
         case .controlFrameTooLong(let opcode, let length):
             json.add("opcode", Int(opcode.rawValue))
@@ -32,7 +32,10 @@ enum RecordedValues {
             json.add("m", limit)
         case .invalidUTF8(let offset): json.add("n", offset)
         case .invalidCloseCode(let code): json.add("n", Int(code))
-        case .maskedFrame, .continuationWithoutMessage, .lengthWithTopBitSet, .incompleteUTF8AtEndOfMessage,
+        case .corruptCompressedData(let text): json.add("text", text)
+        case .inflatedMessageTooLarge(let limit): json.add("m", limit)
+        case .maskedFrame, .compressedContinuationFrame, .continuationWithoutMessage, .lengthWithTopBitSet,
+            .incompleteUTF8AtEndOfMessage,
             .closePayloadTooShort, .invalidUTF8InCloseReason, .secondCloseFrame:
             break
         }
@@ -43,7 +46,7 @@ enum RecordedValues {
         let name = try fields.text("case")
         let plain: [PeerViolation] = [
             .maskedFrame, .continuationWithoutMessage, .lengthWithTopBitSet, .incompleteUTF8AtEndOfMessage,
-            .closePayloadTooShort, .invalidUTF8InCloseReason, .secondCloseFrame,
+            .closePayloadTooShort, .invalidUTF8InCloseReason, .secondCloseFrame, .compressedContinuationFrame,
         ]
         if let found = plain.first(where: { $0.name == name }) { return found }
         let opcode = { () throws -> Opcode in Opcode(rawValue: UInt8(clamping: try fields.integer("opcode"))) }
@@ -51,7 +54,8 @@ enum RecordedValues {
             .reservedBitsSet(0), .unknownOpcode(0), .fragmentedControlFrame(.ping),
             .controlFrameTooLong(.ping, length: 0), .dataFrameInsideFragmentedMessage(.text), .nonMinimalLength(0),
             .frameTooLarge(length: 0, limit: 0), .messageTooLarge(length: 0, limit: 0), .invalidUTF8(offset: 0),
-            .invalidCloseCode(0), .frameAfterClose(.text),
+            .invalidCloseCode(0), .frameAfterClose(.text), .compressedControlFrame(.ping), .corruptCompressedData(""),
+            .inflatedMessageTooLarge(limit: 0),
         ]
         guard let shape = candidates.first(where: { $0.name == name }) else {
             throw Unreadable(description: "unknown violation \(name)")
@@ -68,6 +72,9 @@ enum RecordedValues {
             return .messageTooLarge(length: try fields.unsigned("n"), limit: try fields.integer("m"))
         case .invalidUTF8: return .invalidUTF8(offset: try fields.integer("n"))
         case .invalidCloseCode: return .invalidCloseCode(UInt16(clamping: try fields.integer("n")))
+        case .compressedControlFrame: return .compressedControlFrame(try opcode())
+        case .corruptCompressedData: return .corruptCompressedData(try fields.text("text"))
+        case .inflatedMessageTooLarge: return .inflatedMessageTooLarge(limit: try fields.integer("m"))
         default: return .frameAfterClose(try opcode())
         }
     }
@@ -79,8 +86,15 @@ enum RecordedValues {
         json.add("case", failure.name)
         switch failure {
         case .malformedStatusLine(let text), .malformedHeaderLine(let text), .subprotocolNotOffered(let text),
-            .multipleSubprotocols(let text), .extensionNotOffered(let text):
+            .multipleSubprotocols(let text), .extensionNotOffered(let text), .malformedExtensionHeader(let text),
+            .extensionParameterUnknown(let text), .extensionParameterRepeated(let text),
+            .extensionParameterNotOffered(let text), .extensionParameterMissing(let text),
+            .compressionUnavailable(let text):
             json.add("text", text)
+        case .extensionParameterInvalid(let name, let value):
+            json.add("text", name)
+            if let value { json.add("detail", value) }
+        case .multipleExtensionsAccepted(let count): json.add("n", count)
         case .upgradeHeaderMissingOrInvalid(let text), .connectionHeaderMissingOrInvalid(let text):
             if let text { json.add("text", text) }
         case .responseHeadTooLarge(let limit): json.add("n", limit)
@@ -101,6 +115,9 @@ enum RecordedValues {
             .upgradeHeaderMissingOrInvalid(nil), .connectionHeaderMissingOrInvalid(nil), .acceptMissing,
             .acceptMismatch(expected: "", received: ""), .subprotocolNotOffered(""), .multipleSubprotocols(""),
             .extensionNotOffered(""), .connectionClosedDuringHandshake(bytesReceived: 0),
+            .malformedExtensionHeader(""), .multipleExtensionsAccepted(count: 0), .extensionParameterUnknown(""),
+            .extensionParameterRepeated(""), .extensionParameterInvalid("", value: nil),
+            .extensionParameterNotOffered(""), .extensionParameterMissing(""), .compressionUnavailable(""),
         ]
         guard let shape = shapes.first(where: { $0.name == name }) else {
             throw Unreadable(description: "unknown handshake failure \(name)")
@@ -117,6 +134,15 @@ enum RecordedValues {
         case .subprotocolNotOffered: return .subprotocolNotOffered(try fields.text("text"))
         case .multipleSubprotocols: return .multipleSubprotocols(try fields.text("text"))
         case .extensionNotOffered: return .extensionNotOffered(try fields.text("text"))
+        case .malformedExtensionHeader: return .malformedExtensionHeader(try fields.text("text"))
+        case .multipleExtensionsAccepted: return .multipleExtensionsAccepted(count: try fields.integer("n"))
+        case .extensionParameterUnknown: return .extensionParameterUnknown(try fields.text("text"))
+        case .extensionParameterRepeated: return .extensionParameterRepeated(try fields.text("text"))
+        case .extensionParameterInvalid:
+            return .extensionParameterInvalid(try fields.text("text"), value: fields.optionalText("detail"))
+        case .extensionParameterNotOffered: return .extensionParameterNotOffered(try fields.text("text"))
+        case .extensionParameterMissing: return .extensionParameterMissing(try fields.text("text"))
+        case .compressionUnavailable: return .compressionUnavailable(try fields.text("text"))
         case .connectionClosedDuringHandshake:
             return .connectionClosedDuringHandshake(bytesReceived: try fields.integer("n"))
         }
