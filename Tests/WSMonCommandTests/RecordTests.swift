@@ -95,7 +95,7 @@ struct RecordTests {
 
     /// A record's bytes: header, session, the events a second apart.
     static func record(_ kinds: [SessionEvent.Kind], frames: Bool = true) -> [UInt8] {
-        var bytes = RecordStart(frames: frames).lines(part: 1, sessions: [(1, self.options)])
+        var bytes = RecordStart(frames: frames, redaction: Redaction()).lines(part: 1, sessions: [(1, self.options)])
         let encoder = EventLine(includeFrames: frames, textPreviewLimit: 200, isComplete: true)
         let prefix = EventLine.SessionPrefix(session: 1, name: "feed", tls: nil)
         for (index, kind) in kinds.enumerated() {
@@ -214,7 +214,7 @@ struct RecordTests {
 
     @Test func rotationKeepsPartsThatEachReplayAndReadTogetherInOrder() async throws {
         let path = Self.temporaryPath("rotating")
-        let start = RecordStart(frames: false)
+        let start = RecordStart(frames: false, redaction: Redaction())
         let first = start.lines(part: 1, sessions: [(1, Self.options)])
         let descriptor = try LineWriter.openFile(path)
         let writer = LineWriter(

@@ -13,6 +13,8 @@ struct RecordHeader {
     static let version = 1
 
     var frames: Bool
+    /// The run's rule for secrets: names and URLs carry query tokens and user:pass@.
+    var redaction: Redaction
     var sessions: [(id: Int, options: SessionOptions)] = []
 
     /// The header line and the session lines of part `part` (1 for the file itself).
@@ -32,8 +34,8 @@ struct RecordHeader {
             json.addTimestamp("time", time, reusing: &stamp, microseconds: true)
             json.add("event", "session")
             json.add("session", id)
-            json.add("name", options.name)
-            json.add("url", options.url.description)
+            json.add("name", self.redaction.url(options.name))
+            json.add("url", self.redaction.url(options.url.description))
             json.add("insecure", options.tls.insecure)
             json.add("open_timeout_ns", options.openTimeout.nanoseconds)
             json.add("close_timeout_ns", options.closeTimeout.nanoseconds)
@@ -75,8 +77,8 @@ struct RecordHeader {
 final class RecordStart: Sendable {
     private let header: Mutex<RecordHeader>
 
-    init(frames: Bool) {
-        self.header = Mutex(RecordHeader(frames: frames))
+    init(frames: Bool, redaction: Redaction) {
+        self.header = Mutex(RecordHeader(frames: frames, redaction: redaction))
     }
 
     func lines(part: Int, sessions: [(id: Int, options: SessionOptions)]? = nil) -> [UInt8] {

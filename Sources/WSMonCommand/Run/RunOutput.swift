@@ -36,7 +36,7 @@ final class RunOutput: Sendable {
         if flags.headless {
             writers.append((LineWriter(descriptor: STDOUT_FILENO, name: "stdout") { onFailure("stdout", $0) }, encoder))
         }
-        let start = RecordStart(frames: flags.frames)
+        let start = RecordStart(frames: flags.frames, redaction: flags.redaction)
         if let path = flags.record {
             let descriptor = try LineWriter.openFile(path)
             let rotation = flags.recordMaxSize.map { maxSize in
