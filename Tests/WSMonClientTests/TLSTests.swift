@@ -100,9 +100,17 @@ struct TLSTests {
         let refused = SessionRecorder()
         refused.start(try self.options(port: server.port) { $0.tls.caFile = TestCertificates.certificate("ca") })
         let refusedEvents = try await refused.wait { $0.stopped != nil }
-        // Python's asyncio drops the server's certificate_required alert: TCP just ends.
-        #expect(refusedEvents.connectErrors == [.tlsFailure(.closedAfterHandshake)])
-        #expect(refusedEvents.connectErrors.first?.description.contains("--cert and --key") == true)
+        // Python's asyncio drops the server's certificate_required alert: TCP just ends. With
+        // TLS 1.3 that end can come after our handshake finished and the upgrade request went
+        // out: then it is a connection lost during the handshake.
+        #expect(!refusedEvents.contains { if case .opened = $0.kind { true } else { false } })
+        let error = try #require(refusedEvents.connectErrors.first)
+        if case .tlsFailure = error {
+            #expect(error == .tlsFailure(.closedAfterHandshake))
+            #expect(error.description.contains("--cert and --key"))
+        } else {
+            #expect(error.name == "connection_lost", "\(error)")
+        }
 
         let accepted = SessionRecorder()
         let session = accepted.start(
