@@ -125,15 +125,13 @@ enum ConnectionClients {
                 let stopped = Tally(target: count)
                 let eventLoop = group.next()
                 let start = ContinuousClock.now
-                let sessions = (1...count).map { id in
-                    Session(id: id, options: options, eventLoop: eventLoop) { event in
-                        switch event.kind {
-                        case .opened: opened.add()
-                        case .stopped: stopped.add()
-                        default: break
-                        }
-                    }
-                }
+                let sessions = countedSessions(
+                    count,
+                    options: options,
+                    eventLoop: eventLoop,
+                    opened: opened,
+                    stopped: stopped
+                )
                 for session in sessions { session.start() }
                 let allOpen = try await opened.reached()
                 for session in sessions { session.close() }
@@ -148,15 +146,13 @@ enum ConnectionClients {
                 let stopped = Tally(target: slots)
                 let eventLoop = group.next()
                 let cpuStart = Scale.cpuSeconds()
-                let sessions = (1...slots).map { id in
-                    Session(id: id, options: options, eventLoop: eventLoop) { event in
-                        switch event.kind {
-                        case .opened: opened.add()
-                        case .stopped: stopped.add()
-                        default: break
-                        }
-                    }
-                }
+                let sessions = countedSessions(
+                    slots,
+                    options: options,
+                    eventLoop: eventLoop,
+                    opened: opened,
+                    stopped: stopped
+                )
                 for session in sessions { session.start() }
                 try await Task.sleep(for: window)
                 let result = (opened.count, Scale.cpuSeconds() - cpuStart)
@@ -344,4 +340,23 @@ enum ConnectionClients {
             return elapsed.value
         }
     )
+}
+
+/// `count` sessions whose opens and stops are counted in `opened` and `stopped`.
+private func countedSessions(
+    _ count: Int,
+    options: SessionOptions,
+    eventLoop: any EventLoop,
+    opened: Tally,
+    stopped: Tally
+) -> [Session] {
+    (1...count).map { id in
+        Session(id: id, options: options, eventLoop: eventLoop) { event in
+            switch event.kind {
+            case .opened: opened.add()
+            case .stopped: stopped.add()
+            default: break
+            }
+        }
+    }
 }
