@@ -33,8 +33,9 @@ public final class ZlibDeflateEngine: PerMessageDeflateEngine, @unchecked Sendab
     /// Zlib's own default compression level and memory level.
     private static let level: Int32 = 6
     private static let memoryLevel: Int32 = 8
-    /// Output grows by at least this much per inflate step.
-    private static let minimumStep = 4096
+    /// zlib writes into a stack buffer of this size, which is then appended to the
+    /// message: no per-connection buffer, and no zero-filling of room zlib may not use.
+    private static let stepSize = 16384
 
     init?(_ parameters: PerMessageDeflateParameters) {
         guard PerMessageDeflateOffer.windowBitsRange.contains(parameters.serverMaxWindowBits),
@@ -99,32 +100,30 @@ public final class ZlibDeflateEngine: PerMessageDeflateEngine, @unchecked Sendab
             stream.pointee.next_in = nil
             stream.pointee.avail_in = 0
         }
-        while true {
-            let room = min(max(input.count * 4, Self.minimumStep), limit - output.count + 1)
-            guard room > 0 else { return .limitExceeded }
-            let start = output.count
-            output.append(contentsOf: repeatElement(0, count: room))
-            let status = output.withUnsafeMutableBufferPointer { buffer in
-                stream.pointee.next_out = buffer.baseAddress! + start
+        return withUnsafeTemporaryAllocation(of: Bytef.self, capacity: Self.stepSize) { step in
+            while true {
+                let room = min(Self.stepSize, limit - output.count + 1)
+                guard room > 0 else { return .limitExceeded }
+                stream.pointee.next_out = step.baseAddress
                 stream.pointee.avail_out = uInt(room)
-                return CZlib.inflate(stream, Z_SYNC_FLUSH)
-            }
-            let unused = Int(stream.pointee.avail_out)
-            output.removeLast(unused)
-            stream.pointee.next_out = nil
-            if output.count > limit { return .limitExceeded }
-            switch status {
-            case Z_OK:
-                if stream.pointee.avail_in == 0 && unused > 0 { return .inflated }
-            case Z_BUF_ERROR:
-                // No progress was possible: all input is used and nothing more is pending.
-                return .inflated
-            case Z_STREAM_END:
-                // A final block (BFINAL): what follows starts a new stream (§7.2.3.3).
-                CZlib.inflateReset(stream)
-                if stream.pointee.avail_in == 0 { return .inflated }
-            default:
-                return .corrupt(Self.message(stream, status: status))
+                let status = CZlib.inflate(stream, Z_SYNC_FLUSH)
+                let unused = Int(stream.pointee.avail_out)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: step[..<(room - unused)]))
+                stream.pointee.next_out = nil
+                if output.count > limit { return .limitExceeded }
+                switch status {
+                case Z_OK:
+                    if stream.pointee.avail_in == 0 && unused > 0 { return .inflated }
+                case Z_BUF_ERROR:
+                    // No progress was possible: all input is used and nothing more is pending.
+                    return .inflated
+                case Z_STREAM_END:
+                    // A final block (BFINAL): what follows starts a new stream (§7.2.3.3).
+                    CZlib.inflateReset(stream)
+                    if stream.pointee.avail_in == 0 { return .inflated }
+                default:
+                    return .corrupt(Self.message(stream, status: status))
+                }
             }
         }
     }
@@ -134,20 +133,19 @@ public final class ZlibDeflateEngine: PerMessageDeflateEngine, @unchecked Sendab
     public func deflate(_ message: UnsafeRawBufferPointer) -> [UInt8]? {
         guard let stream = self.deflateStream() else { return nil }
         var output: [UInt8] = []
+        output.reserveCapacity(message.count / 2 + 64)
         let base = message.baseAddress.map { UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self)) }
         stream.pointee.next_in = base
         stream.pointee.avail_in = uInt(message.count)
-        repeat {
-            let room = max(message.count / 2, 64)
-            let start = output.count
-            output.append(contentsOf: repeatElement(0, count: room))
-            output.withUnsafeMutableBufferPointer { buffer in
-                stream.pointee.next_out = buffer.baseAddress! + start
-                stream.pointee.avail_out = uInt(room)
+        withUnsafeTemporaryAllocation(of: Bytef.self, capacity: Self.stepSize) { step in
+            repeat {
+                stream.pointee.next_out = step.baseAddress
+                stream.pointee.avail_out = uInt(Self.stepSize)
                 _ = CZlib.deflate(stream, Z_SYNC_FLUSH)
-            }
-            output.removeLast(Int(stream.pointee.avail_out))
-        } while stream.pointee.avail_out == 0
+                let written = Self.stepSize - Int(stream.pointee.avail_out)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: step[..<written]))
+            } while stream.pointee.avail_out == 0
+        }
         stream.pointee.next_in = nil
         stream.pointee.next_out = nil
         // §7.2.1: remove the 4 octets 0x00 0x00 0xff 0xff at the tail.

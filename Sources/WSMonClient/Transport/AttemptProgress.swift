@@ -1,26 +1,11 @@
 import NIOCore
 
-/// Where a connection attempt is, so that an open timeout can say what it was waiting for.
-public enum ConnectPhase: String, Hashable, Sendable, CustomStringConvertible {
-    case dns, tcp, proxy, tls, upgrade
-
-    public var description: String {
-        switch self {
-        case .dns: return "resolving the host name"
-        case .tcp: return "connecting TCP"
-        case .proxy: return "waiting for the proxy's tunnel"
-        case .tls: return "in the TLS handshake"
-        case .upgrade: return "waiting for the server's upgrade response"
-        }
-    }
-}
-
 /// The phase of one attempt. Read and written on the session's event loop only, which is
 /// also its channels' loop (the connector bootstraps on it).
 final class AttemptProgress: @unchecked Sendable {
-    var phase: ConnectPhase
+    var phase: HandshakePhase
 
-    init(phase: ConnectPhase) {
+    init(phase: HandshakePhase) {
         self.phase = phase
     }
 }
@@ -32,9 +17,9 @@ final class AttemptPhaseHandler: ChannelInboundHandler, RemovableChannelHandler 
     typealias InboundOut = ByteBuffer
 
     private let progress: AttemptProgress
-    private let next: ConnectPhase
+    private let next: HandshakePhase
 
-    init(progress: AttemptProgress, next: ConnectPhase) {
+    init(progress: AttemptProgress, next: HandshakePhase) {
         self.progress = progress
         self.next = next
     }

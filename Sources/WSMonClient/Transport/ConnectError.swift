@@ -22,7 +22,7 @@ public enum ConnectError: Error, Hashable, Sendable, CustomStringConvertible {
     case handshakeFailed(HandshakeFailure)
     /// TCP + TLS + upgrade did not finish within the open timeout (`limit`); `phase` is
     /// where the attempt was.
-    case openTimeout(phase: ConnectPhase, limit: Duration)
+    case openTimeout(phase: HandshakePhase, limit: Duration)
     /// The connection ended before the handshake completed, for another reason.
     case connectionLost(detail: String)
     /// We gave the attempt up ourselves (the session was closed while connecting).

@@ -36,7 +36,8 @@ enum Connector {
             let tls = try NIOSSLClientHandler(context: tlsContext, serverHostname: isIPAddress ? nil : host)
             return [tls, TLSFailureNamer(naming: tls, host: host, progress: progress)]
         }
-        let afterTCP: ConnectPhase = proxy != nil ? .proxy : (tlsContext != nil ? .tls : .upgrade)
+        // Through a proxy, the tunnel is part of tcp; TLS and the upgrade come after it.
+        let afterTCP: HandshakePhase = proxy != nil ? .tcp : (tlsContext != nil ? .tls : .upgrade)
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)

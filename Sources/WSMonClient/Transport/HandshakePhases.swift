@@ -1,7 +1,8 @@
 import NIOCore
 
-/// A step of opening a connection, in the order they happen.
-public enum HandshakePhase: String, Hashable, Sendable, CaseIterable {
+/// A step of opening a connection, in the order they happen: the phases timed in
+/// `HandshakePhases`, and what an open timeout was still waiting for.
+public enum HandshakePhase: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// Resolving the host name (none for an IP literal).
     case dns
     /// The TCP connect, and the HTTP CONNECT tunnel through a proxy.
@@ -10,6 +11,15 @@ public enum HandshakePhase: String, Hashable, Sendable, CaseIterable {
     case tls
     /// From the upgrade request to the server's answer.
     case upgrade
+
+    public var description: String {
+        switch self {
+        case .dns: return "resolving the host name"
+        case .tcp: return "connecting TCP (or waiting for the proxy's tunnel)"
+        case .tls: return "in the TLS handshake"
+        case .upgrade: return "waiting for the server's upgrade response"
+        }
+    }
 }
 
 /// How long each phase of one attempt took: every phase that began, in order, so they add

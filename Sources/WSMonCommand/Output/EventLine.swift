@@ -132,12 +132,11 @@ struct EventLine {
             json.add("error", error.name)
             json.add("detail", self.redaction.text(error.description))
             Self.add(phases, to: &json)
-            if let phase = phases.lastPhase { json.add("failed_phase", phase.rawValue) }
             switch error {
-            case .tlsFailure(let failure): json.add("tls_reason", failure.name)
-            case .openTimeout(let phase, _): json.add("phase", phase.rawValue)
-            default: break
+            case .openTimeout(let phase, _): json.add("failed_phase", phase.rawValue)
+            default: if let phase = phases.lastPhase { json.add("failed_phase", phase.rawValue) }
             }
+            if case .tlsFailure(let failure) = error { json.add("tls_reason", failure.name) }
             if case .handshakeRejected(let rejection) = error {
                 json.add("status", rejection.statusCode)
                 if let location = rejection.location { json.add("location", self.redaction.url(location)) }

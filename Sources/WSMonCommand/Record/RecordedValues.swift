@@ -212,7 +212,7 @@ enum RecordedValues {
         case "handshake_rejected": return .handshakeRejected(try self.rejection(try fields.object("rejection")))
         case "handshake_failed": return .handshakeFailed(try self.handshakeFailure(try fields.object("failure")))
         case "open_timeout":
-            guard let phase = ConnectPhase(rawValue: try fields.text("text")) else {
+            guard let phase = HandshakePhase(rawValue: try fields.text("text")) else {
                 throw Unreadable(description: "unknown connect phase")
             }
             return .openTimeout(phase: phase, limit: .nanoseconds(try fields.integer("n")))
