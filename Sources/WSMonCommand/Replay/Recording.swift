@@ -126,7 +126,7 @@ final class Recording: @unchecked Sendable {
         var sessions: [Int: SessionOptions] = [:]
         for part in opened { for (id, options) in part.sessions where sessions[id] == nil { sessions[id] = options } }
         self.sessions = sessions.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        self.headerTime = first.part.read(64, at: 0).withUnsafeBufferPointer { Self.time(in: $0) } ?? 0
+        self.headerTime = first.part.read(64, at: 0).withUnsafeBufferPointer { LinePrefix.time(in: $0) } ?? 0
         var lines: [Line] = []
         var notices: [String] = []
         for (index, part) in opened.enumerated() {
@@ -202,15 +202,17 @@ final class Recording: @unchecked Sendable {
         var lineNumber = Self.lineNumber(in: part, before: offset)
         let cut = part.forEachLine(from: offset) { start, line in
             lineNumber += 1
+            // A line that does not start as wsmon writes them is decoded in full when the
+            // cursor reaches it, and that names what is wrong with it.
+            let prefix = LinePrefix(line)
             lines.append(
                 Line(
-                    time: max(Self.time(in: line) ?? 0, lines.last?.time ?? 0),
+                    time: max(prefix?.time ?? LinePrefix.time(in: line) ?? 0, lines.last?.time ?? 0),
                     offset: UInt32(start),
                     length: UInt32(line.count),
-                    session: Int32(clamping: Self.integer(after: "\"session\":", in: line) ?? 0),
+                    session: Int32(clamping: prefix?.session ?? 0),
                     part: number,
-                    endsConnection: Self.contains("\"event\":\"closed\"", in: line)
-                        || Self.contains("\"event\":\"connect_failed\"", in: line)
+                    endsConnection: prefix?.endsConnection(in: line) ?? false
                 )
             )
             return true
@@ -236,78 +238,6 @@ final class Recording: @unchecked Sendable {
         return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
-    /// Where `needle` starts in `line` (memchr for its first byte, then a compare; glibc's
-    /// memmem is a GNU extension Swift does not see).
-    private static func find(_ needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Int? {
-        needle.withUTF8Buffer { needle -> Int? in
-            guard let first = needle.first, line.count >= needle.count else { return nil }
-            var start = 0
-            while start + needle.count <= line.count, let base = line.baseAddress {
-                guard let found = memchr(base + start, Int32(first), line.count - start - needle.count + 1) else {
-                    return nil
-                }
-                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-                if memcmp(base + index, needle.baseAddress!, needle.count) == 0 { return index }
-                start = index + 1
-            }
-            return nil
-        }
-    }
-
-    private static func contains(_ needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Bool {
-        self.find(needle, in: line) != nil
-    }
-
-    private static func integer(after key: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let found = self.find(key, in: line) else { return nil }
-        var index = found + key.utf8CodeUnitCount
-        var value = 0
-        var digits = 0
-        while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) {
-            value = value * 10 + Int(line[index] - UInt8(ascii: "0"))
-            index += 1
-            digits += 1
-        }
-        return digits > 0 ? value : nil
-    }
-
-    /// The `time` a line starts with (`{"time":"2026-12-02T15:00:00.123456Z"`), read in
-    /// place: parsing a billion bytes of JSON to index them would take most of a minute.
-    static func time(in line: UnsafeBufferPointer<UInt8>) -> Double? {
-        let prefix = Array("{\"time\":\"".utf8)
-        guard line.count >= prefix.count + 20, line.starts(with: prefix) else { return nil }
-        var index = prefix.count
-        func number(_ count: Int) -> Int? {
-            var value = 0
-            for _ in 0..<count {
-                guard index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) else {
-                    return nil
-                }
-                value = value * 10 + Int(line[index] - UInt8(ascii: "0"))
-                index += 1
-            }
-            index += 1  // the separator after it
-            return value
-        }
-        guard let year = number(4), let month = number(2), let day = number(2), let hour = number(2),
-            let minute = number(2), let second = number(2)
-        else { return nil }
-        index -= 1  // back to what follows the seconds: "." or "Z"
-        var fraction = 0.0
-        if index < line.count, line[index] == UInt8(ascii: ".") {
-            index += 1
-            var (digits, scale) = (0, 1.0)
-            while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]), scale < 1e9 {
-                digits = digits * 10 + Int(line[index] - UInt8(ascii: "0"))
-                scale *= 10
-                index += 1
-            }
-            fraction = Double(digits) / scale
-        }
-        let days = ReplayTime.daysFromCivil(year: year, month: month, day: day)
-        return Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction
-    }
-
     /// The bytes of line `index`, as recorded.
     func bytes(of index: Int) -> [UInt8] {
         let line = self.lines[index]
@@ -326,7 +256,7 @@ final class Recording: @unchecked Sendable {
         let bytes = self.bytes(of: index)
         do {
             let (fields, time) = try bytes.withUnsafeBufferPointer { line in
-                (try Self.fields(line), Self.time(in: line) ?? self.lines[index].time)
+                (try Self.fields(line), LinePrefix.time(in: line) ?? self.lines[index].time)
             }
             return try RecordDecoder.event(from: fields, time: time)
         } catch let error as RecordedValues.Unreadable {
