@@ -65,7 +65,9 @@ struct LinePrefix {
         mutating func integer() -> Int? {
             let start = self.index
             var value = 0
-            while self.index < self.line.count, case let digit = Int(self.line[self.index]) - 48, (0...9).contains(digit) {
+            while self.index < self.line.count, case let digit = Int(self.line[self.index]) - 48,
+                (0...9).contains(digit)
+            {
                 value = value * 10 + digit
                 self.index += 1
             }
