@@ -1,7 +1,7 @@
 import Testing
-import WSMonMonitor
 
 @testable import WSMonDashboard
+@testable import WSMonMonitor
 
 /// The Storm tab as `wsmon report` prints it: causes grouped with counts and a hint, the
 /// herding warning with its window and share, failures grouped by reason and status.
@@ -11,7 +11,7 @@ struct StormTabTests {
         var storm = StormStats()
         let start = SnapshotFixture.now.rounded(.down) - 30
         for second in 0..<20 {
-            storm.seconds[Int64(start) + Int64(second)] = StormStats.Second(attempts: second == 10 ? 200 : 5, opens: 4)
+            storm.timeline[Int64(start) + Int64(second)] = StormStats.Bucket(attempts: second == 10 ? 200 : 5, opens: 4)
         }
         // A wave of 180 retries inside 30 ms, 20 more spread around it.
         storm.retryHundredths[Int64(start * 100) + 1000] = 120
@@ -28,7 +28,7 @@ struct StormTabTests {
     }
 
     @Test func causesHerdingAndFailuresReadAsSentences() {
-        let text = StormTab.text(Self.totals())
+        let text = StormTab.text(Self.totals().stormView)
         #expect(
             text.contains(
                 "  312× 1006 transport closed by peer without Close · 300 silent for 60 s before the cut: an idle timeout of 60 s in a proxy or load balancer?"
@@ -69,5 +69,36 @@ struct StormTabTests {
             lines.contains { $0.contains("312× 1006 transport closed by peer without Close") },
             "\(lines.joined(separator: "\n"))"
         )
+    }
+
+    /// With a filter the tab is the filtered sessions' storm: 10 refused attempts of
+    /// "telemetry", not the 66 and 40 of the totals.
+    @Test func aFilterNarrowsTheStormToItsSessions() {
+        var rows = SnapshotFixture.sessions
+        for index in rows.indices where rows[index].texts.name == "telemetry" {
+            for attempt in 0..<10 {
+                var tally = EventTally()
+                tally.attempt = true
+                tally.failure = .refused
+                rows[index].summary.storm.record(tally, at: SnapshotFixture.now - 100 + Double(attempt) * 10)
+            }
+        }
+        let snapshot = MonitorSnapshot(
+            time: SnapshotFixture.now,
+            sessions: rows.map { ($0.summary, $0.texts) },
+            totals: Self.totals(),
+            detail: nil
+        )
+        var model = SnapshotFixture.model(snapshot, width: 120, height: 60)
+        model.tab = .storm
+        #expect(SnapshotFixture.render(model).lines.contains { $0.contains("   66× refused") })
+        model.setFilter("telemetry")
+        let lines = SnapshotFixture.render(model).lines
+        let screen = lines.joined(separator: "\n")
+        #expect(lines.contains { $0.contains("The 1 filtered session alone") }, "\(screen)")
+        #expect(lines.contains { $0.contains("10 attempts, 0 opens") }, "\(screen)")
+        #expect(lines.contains { $0.contains("   10× refused") }, "\(screen)")
+        #expect(!lines.contains { $0.contains("312×") }, "\(screen)")
+        #expect(lines.contains { $0.contains("(averaged over 2 s)") }, "90 s in 64 buckets: \(screen)")
     }
 }

@@ -19,7 +19,7 @@ struct StormTests {
 
     /// 200 sessions open on the lab, then every connection is dropped at once: each
     /// session reconnects after its backoff (1 s ceiling).
-    static func storm(jitter: Bool) async throws -> StormStats {
+    static func storm(jitter: Bool) async throws -> (all: StormStats, merged: StormView) {
         let lab = try await ScenarioLab.start()
         defer { lab.stop() }
         let monitor = Monitor()
@@ -50,24 +50,33 @@ struct StormTests {
         // Every connection dropped at once (as a restarting server or proxy does): one wave
         // of retries, a backoff later.
         for session in sessions { session.dropConnection() }
-        var storm = StormStats()
+        var snapshot = await monitor.collect()
         while ContinuousClock.now < deadline {
-            storm = await monitor.collect().totals.storm
-            if storm.retryHundredths.values.reduce(0, +) >= count { break }
+            snapshot = await monitor.collect()
+            if snapshot.totals.storm.retryHundredths.values.reduce(0, +) >= count { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return storm
+        return (snapshot.totals.storm, StormView(merging: snapshot.sessions))
     }
 
     @Test func retriesInStepRaiseTheWarningAndFullJitterDoesNot() async throws {
-        let herded = try await Self.storm(jitter: false)
+        let (herded, herdedSessions) = try await Self.storm(jitter: false)
+        // Every session's share, merged, tells the same story as the shard's whole-run figures.
+        #expect(herdedSessions.storm.attempts == herded.attempts && herded.attempts >= 400)
+        #expect(herdedSessions.storm.opens == herded.opens)
+        #expect(herdedSessions.storm.causes == herded.causes)
+        #expect(herdedSessions.storm.reconnectDelays == herded.reconnectDelays)
+        #expect(herdedSessions.storm.lifetimes == herded.lifetimes)
+        #expect(herdedSessions.storm.retryHundredths == herded.retryHundredths, "at most 2 retries each, all kept")
+        #expect(herdedSessions.storm.herding() != nil)
         let warning = try #require(
             herded.herding(),
             "200 retries without jitter land together: \(String(describing: herded.herding(share: 0, minimum: 1)))"
         )
         #expect(warning.share > StormStats.herdingShare)
         #expect(warning.attempts >= 100)
-        let jittered = try await Self.storm(jitter: true)
+        let (jittered, jitteredSessions) = try await Self.storm(jitter: true)
+        #expect(jitteredSessions.storm.herding() == nil)
         #expect(jittered.herding() == nil, "full jitter spreads the retries: \(String(describing: jittered.herding()))")
         #expect(jittered.causes.keys.contains { $0.cause == .localClose }, "a drop is wsmon's")
     }

@@ -39,7 +39,7 @@ struct Report: AsyncParsableCommand {
                 as: UTF8.self
             )
         } else {
-            text = StormTab.text(snapshot.totals, utcOffsetSeconds: Dashboard.localUTCOffset())
+            text = StormTab.text(snapshot.totals.stormView, utcOffsetSeconds: Dashboard.localUTCOffset())
         }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
@@ -55,9 +55,9 @@ enum StormJSON {
         let storm = totals.storm
         var object: [String: Any] = [
             "sessions": sessions,
-            "attempts": storm.seconds.values.reduce(0) { $0 + $1.attempts },
-            "opens": storm.seconds.values.reduce(0) { $0 + $1.opens },
-            "per_second": storm.seconds.sorted { $0.key < $1.key }.map {
+            "attempts": storm.attempts,
+            "opens": storm.opens,
+            "per_second": storm.timeline.sorted { $0.key < $1.key }.map {
                 [Int($0.key), $0.value.attempts, $0.value.opens]
             },
             "reconnect_delays": self.buckets(storm.reconnectDelays),

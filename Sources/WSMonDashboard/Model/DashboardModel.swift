@@ -134,6 +134,11 @@ public struct DashboardModel: Sendable {
         self.keepSelectionVisible()
     }
 
+    /// The storm tab's: every session's, or the filtered sessions' alone.
+    public var stormView: StormView {
+        self.filter.isEmpty ? self.snapshot.totals.stormView : StormView(merging: self.list.rows)
+    }
+
     mutating func setStatus(_ text: String, isError: Bool = false) {
         self.status = Status(text: text, isError: isError, since: self.snapshot.time)
     }

@@ -10,8 +10,8 @@ enum DetailView {
         let rows = layout.detailRows
         guard !rows.isEmpty else { return }
         if model.tab == .storm {
-            // Every session's, whichever is selected.
-            let lines = StormTab.lines(model.snapshot.totals, width: layout.width, clock: clock)
+            // Every session's, or the filtered ones', whichever is selected.
+            let lines = StormTab.lines(model.stormView, width: layout.width, clock: clock)
             return self.drawLines(lines, rows: rows, scroll: model.detailScroll, into: &grid)
         }
         guard let session = model.selected else {

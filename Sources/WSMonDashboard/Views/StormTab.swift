@@ -1,29 +1,33 @@
 import WSMonClient
 import WSMonMonitor
 
-/// The storm, for every session over the whole run: attempts and opens per second, the
-/// synchronised-retry warning, reconnect delays and connection lifetimes, close causes
-/// grouped with counts, handshake failures grouped. `wsmon report` prints the same lines.
+/// The storm, for every session or the filtered ones, over the whole run: attempts and
+/// opens per second, the synchronised-retry warning, reconnect delays and connection
+/// lifetimes, close causes grouped with counts, handshake failures grouped. `wsmon report`
+/// prints the same lines.
 public enum StormTab {
-    static func lines(_ totals: Totals, width: Int, clock: ClockFormat) -> [[Span]] {
-        let storm = totals.storm
-        guard let first = storm.seconds.keys.min(), let last = storm.seconds.keys.max() else {
-            return [[Span("No connection attempt yet.", .dim)]]
-        }
+    static func lines(_ view: StormView, width: Int, clock: ClockFormat) -> [[Span]] {
+        let storm = view.storm
         var lines: [[Span]] = []
-        let attempts = storm.seconds.values.reduce(0) { $0 + $1.attempts }
-        let opens = storm.seconds.values.reduce(0) { $0 + $1.opens }
+        if let count = view.filteredSessions {
+            lines.append([Span("The \(count) filtered session\(count == 1 ? "" : "s") alone", .warning)])
+        }
+        guard let first = storm.timeline.keys.min(), let last = storm.timeline.keys.max() else {
+            return lines + [[Span("No connection attempt yet.", .dim)]]
+        }
+        let bucket = storm.bucketSeconds
         lines.append([
             Span("Attempts and opens per second", .tableHeader),
-            Span("  \(clock.timeOfDay(Double(first))) – \(clock.timeOfDay(Double(last + 1)))", .dim),
-            Span("  \(attempts) attempts, \(opens) opens", .dim),
+            Span(bucket > 1 ? " (averaged over \(bucket) s)" : "", .dim),
+            Span("  \(clock.timeOfDay(Double(first))) – \(clock.timeOfDay(Double(last + bucket)))", .dim),
+            Span("  \(storm.attempts) attempts, \(storm.opens) opens", .dim),
         ])
         let graphWidth = max(10, min(120, width - 30))
         for (label, values) in [
-            ("attempts ", storm.seconds.mapValues { Double($0.attempts) }),
-            ("opens    ", storm.seconds.mapValues { Double($0.opens) }),
+            ("attempts ", storm.timeline.mapValues { Double($0.attempts) / Double(bucket) }),
+            ("opens    ", storm.timeline.mapValues { Double($0.opens) / Double(bucket) }),
         ] {
-            let columns = self.columns(values, from: first, through: last, count: graphWidth)
+            let columns = self.columns(values, bucketSeconds: bucket, from: first, through: last, count: graphWidth)
             let peak = columns.max() ?? 0
             lines.append([
                 Span("  " + label, .dim), Span(Sparkline.render(columns, peak: peak), .sparkline),
@@ -75,8 +79,8 @@ public enum StormTab {
         }
         lines.append([Span("Handshake failures", .tableHeader)])
         let failures =
-            totals.rejectionStatuses.map { (count: $0.value, words: "HTTP \($0.key)", status: $0.key) }
-            + totals.failures.map { (count: $0.value, words: $0.key.label, status: 0) }
+            view.rejectionStatuses.map { (count: $0.value, words: "HTTP \($0.key)", status: $0.key) }
+            + view.failures.map { (count: $0.value, words: $0.key.label, status: 0) }
         if failures.isEmpty { lines.append([Span("  none", .dim)]) }
         for failure in failures.sorted(by: { ($1.count, $0.words) < ($0.count, $1.words) }) {
             var spans = [Span(self.count(failure.count)), Span(failure.words, .error)]
@@ -96,18 +100,20 @@ public enum StormTab {
         return String(repeating: " ", count: max(2, 8 - text.count)) + text + " "
     }
 
-    /// The run's seconds in `count` columns, each the highest second it covers.
+    /// The run's buckets (keyed by their first second) in `count` columns, each the highest
+    /// bucket it covers.
     private static func columns(
         _ values: [Int64: Double],
+        bucketSeconds: Int64,
         from first: Int64,
         through last: Int64,
         count: Int
     ) -> [Double] {
-        let span = Int(last - first) + 1
+        let span = Int((last - first) / bucketSeconds) + 1
         let perColumn = max(1, (span + count - 1) / count)
         var columns = Array(repeating: 0.0, count: (span + perColumn - 1) / perColumn)
         for (second, value) in values {
-            let column = Int(second - first) / perColumn
+            let column = Int((second - first) / bucketSeconds) / perColumn
             columns[column] = max(columns[column], value)
         }
         return columns
@@ -136,8 +142,8 @@ public enum StormTab {
     }
 
     /// The lines as plain text (peer text escaped), for `wsmon report`.
-    public static func text(_ totals: Totals, width: Int = 100, utcOffsetSeconds: Int = 0) -> String {
-        self.lines(totals, width: width, clock: ClockFormat(utcOffsetSeconds: utcOffsetSeconds))
+    public static func text(_ view: StormView, width: Int = 100, utcOffsetSeconds: Int = 0) -> String {
+        self.lines(view, width: width, clock: ClockFormat(utcOffsetSeconds: utcOffsetSeconds))
             .map { $0.map { $0.isPeerText ? SafeText.escaped($0.text) : $0.text }.joined() }
             .joined(separator: "\n") + "\n"
     }

@@ -61,6 +61,7 @@ final class Shard: @unchecked Sendable {
     func apply(_ event: SessionEvent, to tracker: SessionTracker) {
         var tally = EventTally()
         tracker.apply(event, tally: &tally)
+        tracker.recordStorm(tally, at: event.time.timeIntervalSince1970)
         // Events can come before the tracker is added (both are queued on this loop).
         guard let row = tracker.row else { return }
         if !tracker.isDirty {

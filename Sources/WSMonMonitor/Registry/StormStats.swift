@@ -1,16 +1,22 @@
-/// What explains a reconnect storm, over the whole run: attempts and opens per second,
-/// attempts per 100 ms (for herding), the reconnect delays and connection lifetimes as
-/// histograms, and how connections ended, grouped by cause. A shard keeps one; snapshots
-/// merge them. Sized by the run's length (a second and a tenth of a second per entry at
-/// most), not by the number of sessions.
+/// What explains a reconnect storm, over the whole run: attempts and opens over time,
+/// retries per hundredth of a second (for herding), the reconnect delays and connection
+/// lifetimes as histograms, and how connections ended, grouped by cause. A shard keeps one
+/// for its sessions, by the second; snapshots merge them. Sized by the run's length (a
+/// second and a hundredth of a second per entry at most), not by the number of sessions.
+/// A filtered set of sessions gets one merged from their `SessionStorm`s, in coarser buckets.
 public struct StormStats: Hashable, Sendable {
-    public struct Second: Hashable, Sendable {
+    /// Attempts and opens in one bucket of the timeline.
+    public struct Bucket: Hashable, Sendable {
         public var attempts = 0
         public var opens = 0
 
         public init(attempts: Int = 0, opens: Int = 0) {
             self.attempts = attempts
             self.opens = opens
+        }
+
+        static func + (lhs: Self, rhs: Self) -> Self {
+            Bucket(attempts: lhs.attempts + rhs.attempts, opens: lhs.opens + rhs.opens)
         }
     }
 
@@ -62,44 +68,59 @@ public struct StormStats: Hashable, Sendable {
         public var total: Int { self.counts.reduce(0, +) }
     }
 
-    public var seconds: [Int64: Second] = [:]
+    public static let reconnectDelayBounds: [Double] = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60]
+    public static let lifetimeBounds: [Double] = [1, 5, 10, 30, 60, 300, 1800]
+
+    /// Attempts and opens by bucket, keyed by the bucket's first second since 1970.
+    public var timeline: [Int64: Bucket] = [:]
+    /// How many seconds a bucket of `timeline` spans: 1 for a shard's, a power of two for a
+    /// filtered set's (what their `SessionStorm`s kept).
+    public var bucketSeconds: Int64 = 1
     /// Retries (attempts after a session's first) by hundredth of a second since 1970.
     public var retryHundredths: [Int64: Int] = [:]
-    public var reconnectDelays = Histogram(bounds: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60])
-    public var lifetimes = Histogram(bounds: [1, 5, 10, 30, 60, 300, 1800])
+    public var reconnectDelays = Histogram(bounds: Self.reconnectDelayBounds)
+    public var lifetimes = Histogram(bounds: Self.lifetimeBounds)
     public var causes: [CauseKey: CauseGroup] = [:]
 
     public init() {}
 
     mutating func record(_ tally: EventTally, at time: Double) {
-        if tally.attempt {
-            self.seconds[Int64(time.rounded(.down)), default: Second()].attempts += 1
-        }
+        if tally.attempt { self.timeline[Int64(time.rounded(.down)), default: Bucket()].attempts += 1 }
         if tally.reconnectAttempts > 0 { self.retryHundredths[Int64((time * 100).rounded(.down)), default: 0] += 1 }
-        if tally.opened { self.seconds[Int64(time.rounded(.down)), default: Second()].opens += 1 }
+        if tally.opened { self.timeline[Int64(time.rounded(.down)), default: Bucket()].opens += 1 }
         if let delay = tally.reconnectDelay { self.reconnectDelays.add(delay) }
         if let lifetime = tally.lifetime { self.lifetimes.add(lifetime) }
-        if let ended = tally.closeCause {
-            let key = CauseKey(cause: ended.cause, code: ended.code)
-            self.causes[key, default: CauseGroup()].count += 1
-            if let silence = ended.silence, ended.cause == .eofWithoutClose || ended.cause == .tcpReset {
-                self.causes[key, default: CauseGroup()].silences[Int(silence.rounded()), default: 0] += 1
-            }
+        if let ended = tally.closeCause { Self.add(ended, to: &self.causes) }
+    }
+
+    static func add(_ ended: CauseTally, to causes: inout [CauseKey: CauseGroup]) {
+        let key = CauseKey(cause: ended.cause, code: ended.code)
+        causes[key, default: CauseGroup()].count += 1
+        if let silence = ended.silence, ended.cause == .eofWithoutClose || ended.cause == .tcpReset {
+            causes[key, default: CauseGroup()].silences[Int(silence.rounded()), default: 0] += 1
         }
     }
 
+    static func merge(_ other: [CauseKey: CauseGroup], into causes: inout [CauseKey: CauseGroup]) {
+        for (key, group) in other {
+            var merged = causes[key, default: CauseGroup()]
+            merged.count += group.count
+            merged.silences.merge(group.silences, uniquingKeysWith: +)
+            causes[key] = merged
+        }
+    }
+
+    /// Merges another shard's (same bucket width).
     mutating func merge(_ other: StormStats) {
-        self.seconds.merge(other.seconds) { Second(attempts: $0.attempts + $1.attempts, opens: $0.opens + $1.opens) }
+        self.timeline.merge(other.timeline, uniquingKeysWith: +)
         self.retryHundredths.merge(other.retryHundredths, uniquingKeysWith: +)
         self.reconnectDelays.merge(other.reconnectDelays)
         self.lifetimes.merge(other.lifetimes)
-        for (key, group) in other.causes {
-            var merged = self.causes[key, default: CauseGroup()]
-            merged.count += group.count
-            merged.silences.merge(group.silences, uniquingKeysWith: +)
-            self.causes[key] = merged
-        }
+        Self.merge(other.causes, into: &self.causes)
     }
+
+    public var attempts: Int { self.timeline.values.reduce(0) { $0 + $1.attempts } }
+    public var opens: Int { self.timeline.values.reduce(0) { $0 + $1.opens } }
 
     /// Herding: a 100 ms window (sliding by 10 ms) that holds more than `share` of the
     /// retries made from half a second before it to half a second after it, with at least `minimum` retries in

@@ -78,6 +78,10 @@ final class SessionTracker {
         )
     }
 
+    func recordStorm(_ tally: EventTally, at time: Double) {
+        self.summary.storm.record(tally, at: time)
+    }
+
     func forgetMessages() {
         self.messageLog = nil
     }

@@ -139,6 +139,8 @@ public struct SessionSummary: Hashable, Sendable {
     public var stale: PingEvidence?
     /// Time spent in each state before the current one (see `timeInState(at:)`).
     public var timeInEarlierStates = StateDurations()
+    /// This session's share of the storm, for the storm tab of a filtered set.
+    public internal(set) var storm = SessionStorm()
     var textsSlot = TextsSlot()
 
     /// Inflated over wire size of the compressed messages received (4.0: a quarter of the
