@@ -56,13 +56,21 @@ public struct StormStats: Hashable, Sendable {
             self.counts = Array(repeating: 0, count: bounds.count + 1)
         }
 
+        static func index(of value: Double, bounds: [Double]) -> Int {
+            bounds.firstIndex { value < $0 } ?? bounds.count
+        }
+
         mutating func add(_ value: Double) {
-            let index = self.bounds.firstIndex { value < $0 } ?? self.bounds.count
-            self.counts[index] += 1
+            self.counts[Self.index(of: value, bounds: self.bounds)] += 1
         }
 
         mutating func merge(_ other: Histogram) {
             for index in self.counts.indices { self.counts[index] += other.counts[index] }
+        }
+
+        /// Adds counts kept by the same bounds (none: nothing to add).
+        mutating func merge(_ counts: [UInt32]) {
+            for (index, count) in counts.enumerated() { self.counts[index] += Int(count) }
         }
 
         public var total: Int { self.counts.reduce(0, +) }

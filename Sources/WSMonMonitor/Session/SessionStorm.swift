@@ -8,66 +8,72 @@ public struct SessionStorm: Hashable, Sendable {
     static let bucketCapacity = 64
     static let retryCapacity = 32
 
+    /// Attempts and opens in one bucket.
+    struct Bucket: Hashable {
+        var attempts: UInt32 = 0
+        var opens: UInt32 = 0
+    }
+
     struct Contents: Hashable {
-        /// A bucket spans 2^shift seconds; `attempts[0]` is bucket number `start` (seconds
+        /// A bucket spans 2^shift seconds; `buckets[0]` is bucket number `start` (seconds
         /// since 1970 divided by the width).
         var shift = 0
         var start: Int64 = 0
-        var attempts: [UInt32] = []
-        var opens: [UInt32] = []
+        var buckets: [Bucket] = []
         /// Hundredths of a second since 1970, a ring once full; `nextRetry` is its oldest.
         var retries: [Int64] = []
         var nextRetry = 0
-        var reconnectDelays = StormStats.Histogram(bounds: StormStats.reconnectDelayBounds)
-        var lifetimes = StormStats.Histogram(bounds: StormStats.lifetimeBounds)
+        /// Counts by `StormStats.reconnectDelayBounds` and `lifetimeBounds`; empty until the
+        /// first (most sessions of a quiet run never end a connection).
+        var reconnectDelays: [UInt32] = []
+        var lifetimes: [UInt32] = []
         var causes: [StormStats.CauseKey: StormStats.CauseGroup] = [:]
         var rejectionStatuses: [Int: Int] = [:]
         var failures: [FailureKind: Int] = [:]
 
         mutating func count(second: Int64, attempt: Bool) {
             var bucket = second >> self.shift
-            if self.attempts.isEmpty {
+            if self.buckets.isEmpty {
                 self.start = bucket
-                self.attempts = [0]
-                self.opens = [0]
+                self.buckets = [Bucket()]
             }
-            while max(bucket, self.start + Int64(self.attempts.count) - 1) - min(bucket, self.start)
+            while max(bucket, self.start + Int64(self.buckets.count) - 1) - min(bucket, self.start)
                 >= SessionStorm.bucketCapacity
             {
                 self.coarsen()
                 bucket = second >> self.shift
             }
             if bucket < self.start {
-                let missing = Int(self.start - bucket)
-                self.attempts.insert(contentsOf: repeatElement(0, count: missing), at: 0)
-                self.opens.insert(contentsOf: repeatElement(0, count: missing), at: 0)
+                self.buckets.insert(contentsOf: repeatElement(Bucket(), count: Int(self.start - bucket)), at: 0)
                 self.start = bucket
             }
             let index = Int(bucket - self.start)
-            if index >= self.attempts.count {
-                let missing = index - self.attempts.count + 1
-                self.attempts.append(contentsOf: repeatElement(0, count: missing))
-                self.opens.append(contentsOf: repeatElement(0, count: missing))
+            if index >= self.buckets.count {
+                self.buckets.append(contentsOf: repeatElement(Bucket(), count: index - self.buckets.count + 1))
             }
             if attempt {
-                self.attempts[index] &+= 1
+                self.buckets[index].attempts &+= 1
             } else {
-                self.opens[index] &+= 1
+                self.buckets[index].opens &+= 1
             }
         }
 
         /// Doubles the buckets' width, adding neighbours together.
         private mutating func coarsen() {
             let start = self.start >> 1
-            let count = Int(((self.start + Int64(self.attempts.count) - 1) >> 1) - start) + 1
-            var attempts = [UInt32](repeating: 0, count: count)
-            var opens = [UInt32](repeating: 0, count: count)
-            for index in self.attempts.indices {
+            let count = Int(((self.start + Int64(self.buckets.count) - 1) >> 1) - start) + 1
+            var buckets = [Bucket](repeating: Bucket(), count: count)
+            for (index, bucket) in self.buckets.enumerated() {
                 let target = Int(((self.start + Int64(index)) >> 1) - start)
-                attempts[target] &+= self.attempts[index]
-                opens[target] &+= self.opens[index]
+                buckets[target].attempts &+= bucket.attempts
+                buckets[target].opens &+= bucket.opens
             }
-            (self.shift, self.start, self.attempts, self.opens) = (self.shift + 1, start, attempts, opens)
+            (self.shift, self.start, self.buckets) = (self.shift + 1, start, buckets)
+        }
+
+        static func add(_ value: Double, bounds: [Double], to counts: inout [UInt32]) {
+            if counts.isEmpty { counts = Array(repeating: 0, count: bounds.count + 1) }
+            counts[StormStats.Histogram.index(of: value, bounds: bounds)] &+= 1
         }
 
         mutating func keepRetry(at hundredth: Int64) {
@@ -107,8 +113,12 @@ public struct SessionStorm: Hashable, Sendable {
         if tally.attempt { self.box!.contents.count(second: second, attempt: true) }
         if tally.opened { self.box!.contents.count(second: second, attempt: false) }
         if tally.reconnectAttempts > 0 { self.box!.contents.keepRetry(at: Int64((time * 100).rounded(.down))) }
-        if let delay = tally.reconnectDelay { self.box!.contents.reconnectDelays.add(delay) }
-        if let lifetime = tally.lifetime { self.box!.contents.lifetimes.add(lifetime) }
+        if let delay = tally.reconnectDelay {
+            Contents.add(delay, bounds: StormStats.reconnectDelayBounds, to: &self.box!.contents.reconnectDelays)
+        }
+        if let lifetime = tally.lifetime {
+            Contents.add(lifetime, bounds: StormStats.lifetimeBounds, to: &self.box!.contents.lifetimes)
+        }
         if let ended = tally.closeCause { StormStats.add(ended, to: &self.box!.contents.causes) }
         if let status = tally.rejectionStatus { self.box!.contents.rejectionStatuses[status, default: 0] += 1 }
         if let failure = tally.failure { self.box!.contents.failures[failure, default: 0] += 1 }

@@ -31,11 +31,11 @@ public struct StormView: Sendable {
         let shift = kept.map(\.shift).max() ?? 0
         storm.bucketSeconds = 1 << Int64(shift)
         for session in kept {
-            for index in session.attempts.indices where session.attempts[index] > 0 || session.opens[index] > 0 {
+            for (index, bucket) in session.buckets.enumerated() where bucket.attempts > 0 || bucket.opens > 0 {
                 let second = (((session.start + Int64(index)) << session.shift) >> shift) << shift
                 storm.timeline[second, default: StormStats.Bucket()] =
                     storm.timeline[second, default: StormStats.Bucket()]
-                    + StormStats.Bucket(attempts: Int(session.attempts[index]), opens: Int(session.opens[index]))
+                    + StormStats.Bucket(attempts: Int(bucket.attempts), opens: Int(bucket.opens))
             }
             for hundredth in session.retries { storm.retryHundredths[hundredth, default: 0] += 1 }
             storm.reconnectDelays.merge(session.reconnectDelays)
