@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Benchmark: the dashboard with many sessions against the lab at 1 message/s each.
 
-Usage: scripts/dashboard-bench.py [SESSIONS] [SECONDS]   (defaults 10000 and 30)
+Usage: scripts/dashboard-bench.py [SESSIONS] [SECONDS] [--record FILE]   (defaults 10000 and 30)
 Runs `wsmon --count SESSIONS --parallel-handshakes URL` in a 200×60 tmux window, waits
 until the header shows every session open, then for SECONDS pages through the table once
 a second as a person would, and prints wsmon's total CPU over that time as a share of one
 core, its RSS, and the time to draw one frame (render, diff and terminal writes) as the
-help overlay reports it. The lab runs in its own process.
+help overlay reports it. The lab runs in its own process. With --record the run also writes
+FILE (with --frames): `scripts/replay-bench.py FILE` then compares the replay's memory with
+this run's.
 Builds nothing: run `swift build -c release --product wsmon` first (or set WSMON_BINARY).
 """
 
 import re
 import subprocess
+import sys
 import time
 
 from benchproc import BINARY, cpu_seconds, rss_kib, setup
@@ -32,10 +35,15 @@ def tmux(*arguments, capture=False):
 
 
 def main():
+    record = None
+    if "--record" in sys.argv:
+        at = sys.argv.index("--record")
+        record = sys.argv[at + 1]
+        del sys.argv[at : at + 2]
     sessions, seconds, lab, url = setup()
     command = (
         f"exec env LANG=C.UTF-8 TERM=tmux-256color {BINARY} --count {sessions} --ping-interval 0"
-        f" --parallel-handshakes '{url}'"
+        f" --parallel-handshakes '{url}'" + (f" --record '{record}' --frames" if record else "")
     )
     try:
         tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", "200", "-y", "60", "sh", "-c", command)

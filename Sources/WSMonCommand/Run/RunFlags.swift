@@ -53,7 +53,10 @@ struct RunFlags: ParsableArguments {
     @Option(name: .customLong("preview-length"), help: "Characters of each text message kept in its JSON line.")
     var previewLength = 200
 
-    @Option(name: .customLong("frame-log"), help: "Frames kept per session for the frame log.")
+    @Option(
+        name: .customLong("frame-log"),
+        help: "Frames kept per session for the dashboard's frame log (headless keeps none)."
+    )
     var frameLog = 500
 
     @Option(

@@ -45,7 +45,9 @@ final class Runner: Sendable {
     init(flags: RunFlags, group: MultiThreadedEventLoopGroup) throws {
         self.flags = flags
         self.group = group
-        self.monitor = Monitor(frameLogCapacity: flags.frameLog, redaction: flags.redaction)
+        // Headless, nothing shows the frame log: kept whole it would grow each session by
+        // 500 frames (about 28 KB) over its first minutes.
+        self.monitor = Monitor(frameLogCapacity: flags.headless ? 1 : flags.frameLog, redaction: flags.redaction)
         self.metrics = flags.metrics == nil ? nil : MetricsExporter(version: WSMonRoot.configuration.version)
         let (triggers, triggerContinuation) = AsyncStream.makeStream(of: Trigger.self)
         (self.triggers, self.triggerContinuation) = (triggers, triggerContinuation)
