@@ -42,7 +42,6 @@ final class LineWriter: @unchecked Sendable {
     private var closing = false
     private var finished = false
     private var failure: Failure?
-    private var abandoned = false
     private var finishWaiters: [CheckedContinuation<Bool, Never>] = []
 
     /// `onFailure` is called once, from the writer's thread, when a write fails; later lines
@@ -101,7 +100,7 @@ final class LineWriter: @unchecked Sendable {
     }
 
     /// Writes what is queued and stops, waiting at most `limit`. True when everything was
-    /// written; false when the output stayed blocked (or `abandon` was called).
+    /// written; false when the output stayed blocked (or `abandon` was called meanwhile).
     func finish(within limit: Duration) async -> Bool {
         self.beginClosing()
         let timeout = Task { [self] in
@@ -111,8 +110,8 @@ final class LineWriter: @unchecked Sendable {
         defer { timeout.cancel() }
         return await withCheckedContinuation { continuation in
             self.condition.lock()
-            if self.finished || self.abandoned {
-                let succeeded = self.finished && self.failure == nil
+            if self.finished {
+                let succeeded = self.failure == nil
                 self.condition.unlock()
                 continuation.resume(returning: succeeded)
             } else {
@@ -129,10 +128,11 @@ final class LineWriter: @unchecked Sendable {
         self.condition.unlock()
     }
 
-    /// Stops waiting for a blocked output: `finish` returns false at once (now or later).
+    /// Stops the waits in `finish` now: they return false at once. A later `finish` waits
+    /// again, for its own limit: the cut-short lines a forced exit writes next reach a file
+    /// that takes them, whatever a blocked stdout does.
     func abandon() {
         self.condition.lock()
-        self.abandoned = true
         let waiters = self.finishWaiters
         self.finishWaiters = []
         self.condition.unlock()

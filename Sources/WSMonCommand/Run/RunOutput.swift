@@ -16,11 +16,19 @@ final class RunOutput: Sendable {
     private let writers: [(writer: LineWriter, encoder: EventLine)]
     /// The record's first lines (header, sessions), written again at each rotation.
     private let recordStart: RecordStart
-    /// Sessions with a connection under way, by id: a forced exit writes a `closed` line
-    /// for each (marked `cut_short`), so a record never ends with connections left open.
-    private let live = Mutex<[Int: (prefix: EventLine.SessionPrefix, connection: Int)]>([:])
-    /// Set by a forced exit: the cut-short lines are the last, whatever sessions still say.
+    /// Sessions with a connection under way, by id, and whether a forced exit has sealed
+    /// the outputs. Lines are queued under its lock, so none can follow the cut-short ones.
+    private let state = Mutex(State())
+    /// The same seal, read without the lock to skip encoding once sealed.
     private let sealed = Atomic<Bool>(false)
+
+    private struct State {
+        /// A forced exit writes a `closed` line for each (marked `cut_short`), so a record
+        /// never ends with connections left open.
+        var live: [Int: (prefix: EventLine.SessionPrefix, connection: Int)] = [:]
+        /// Set by a forced exit: the cut-short lines are the last, whatever sessions still say.
+        var sealed = false
+    }
 
     /// `onFailure` is told which output failed and how (once per output).
     init(
@@ -66,14 +74,16 @@ final class RunOutput: Sendable {
         guard !self.sealed.load(ordering: .relaxed) else { return }
         switch event.kind {
         case .opened:
-            self.live.withLock { $0[event.session] = (prefix, event.connection) }
+            self.state.withLock { $0.live[event.session] = (prefix, event.connection) }
         case .closed, .stopped:
-            _ = self.live.withLock { $0.removeValue(forKey: event.session) }
+            _ = self.state.withLock { $0.live.removeValue(forKey: event.session) }
         default:
             break
         }
         for (writer, encoder) in self.writers {
-            guard let line = encoder.encode(event, prefix: prefix), !writer.write(line) else { continue }
+            guard let line = encoder.encode(event, prefix: prefix) else { continue }
+            let taken = self.state.withLock { state in state.sealed || writer.write(line) }
+            guard !taken else { continue }
             session.setReading(false)
             writer.resumeWhenDrained { session.setReading(true) }
         }
@@ -83,14 +93,14 @@ final class RunOutput: Sendable {
     /// did not get to end.
     func writeCutShort(at time: Date) {
         self.sealed.store(true, ordering: .relaxed)
-        let live = self.live.withLock { live in
-            defer { live.removeAll() }
-            return live
-        }
-        for (_, entry) in live.sorted(by: { $0.key < $1.key }) {
-            for (writer, encoder) in self.writers {
-                _ = writer.write(encoder.cutShort(connection: entry.connection, at: time, prefix: entry.prefix))
+        self.state.withLock { state in
+            state.sealed = true
+            for (_, entry) in state.live.sorted(by: { $0.key < $1.key }) {
+                for (writer, encoder) in self.writers {
+                    _ = writer.write(encoder.cutShort(connection: entry.connection, at: time, prefix: entry.prefix))
+                }
             }
+            state.live.removeAll()
         }
     }
 
@@ -104,7 +114,7 @@ final class RunOutput: Sendable {
         return unwritten
     }
 
-    /// Stops waiting for blocked outputs (a second interrupt).
+    /// Stops the waits for blocked outputs in progress (a second interrupt).
     func abandon() {
         for (writer, _) in self.writers { writer.abandon() }
     }
