@@ -137,16 +137,21 @@ struct HostileLoadTests {
                 "wsmon-\(UUID().uuidString).jsonl"
             )
             defer { try? FileManager.default.removeItem(at: record) }
-            // The server ignores our Close, so a graceful close would wait out the 10 s timeout.
+            // The server ignores our Close, so a graceful close would wait out the 10 s timeout;
+            // with --frames the flood fills stdout, and at the forced exit its frames still
+            // buffered arrive all at once.
             let wsmon = try RunningWSMon(
                 [
-                    "--headless", "--no-reconnect", "--record", record.path, lab.url("/ignore-close"),
-                    lab.url("/flood?size=512"),
+                    "--headless", "--no-reconnect", "--frames", "--record", record.path,
+                    lab.url("/ignore-close"), lab.url("/flood?size=512"),
                 ],
                 stdout: .stalledPipe
             )
             defer { wsmon.stop() }
-            try await Self.until("the flood to fill stdout") { Self.framesSent(lab, path: "/flood") > 1000 }
+            // Stdout gets the record's lines: 1,000 of them are more than its pipe holds.
+            try await Self.until("the flood to fill stdout") {
+                ((try? Data(contentsOf: record)) ?? Data()).count { $0 == UInt8(ascii: "\n") } > 1000
+            }
             wsmon.send(first)
             try await Self.until("the graceful close to begin") {
                 ((try? String(contentsOf: record, encoding: .utf8)) ?? "").contains(#""event":"close_sent""#)
@@ -158,6 +163,7 @@ struct HostileLoadTests {
             let events = try String(contentsOf: record, encoding: .utf8).split(separator: "\n").compactMap {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }
+            #expect(wsmon.stderr.contains("wsmon: stdout is blocked"), "stdout was stalled: \(wsmon.stderr)")
             for session in 1...2 {
                 let own = events.filter { $0["session"] as? Int == session }
                 let opens = own.count { $0["event"] as? String == "open" }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes lines to one file descriptor (stdout or the record) from a thread of its own, so
 /// an event loop never blocks on a slow terminal, a stalled pipe or a full disk.
@@ -42,6 +43,10 @@ final class LineWriter: @unchecked Sendable {
     private var closing = false
     private var finished = false
     private var failure: Failure?
+    /// False once the writer drops every line: `writeLast` was called, a write failed or
+    /// the writer finished. Changed under `condition`; read without it by callers that
+    /// would rather not encode a line nobody takes (a forced exit's flood of frames).
+    private let takesLinesNow = Atomic<Bool>(true)
     private var finishWaiters: [CheckedContinuation<Bool, Never>] = []
 
     /// `onFailure` is called once, from the writer's thread, when a write fails; later lines
@@ -83,7 +88,24 @@ final class LineWriter: @unchecked Sendable {
     func write(_ line: [UInt8]) -> Bool {
         self.condition.lock()
         defer { self.condition.unlock() }
-        guard self.failure == nil, !self.finished else { return true }
+        return self.queue(line)
+    }
+
+    /// Queues `lines` as the output's last: every line written after them is dropped.
+    func writeLast(_ lines: [UInt8]) {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        _ = self.queue(lines)
+        self.takesLinesNow.store(false, ordering: .relaxed)
+    }
+
+    /// Whether a line written now could still be written out; a hint, as the next line may
+    /// find the writer sealed.
+    var takesLines: Bool { self.takesLinesNow.load(ordering: .relaxed) }
+
+    /// With the lock held.
+    private func queue(_ line: [UInt8]) -> Bool {
+        guard self.takesLinesNow.load(ordering: .relaxed) else { return true }
         let wasEmpty = self.buffer.isEmpty
         self.buffer.append(contentsOf: line)
         if wasEmpty { self.condition.signal() }
@@ -160,6 +182,7 @@ final class LineWriter: @unchecked Sendable {
             }
             if self.buffer.isEmpty {
                 self.finished = true
+                self.takesLinesNow.store(false, ordering: .relaxed)
                 let waiters = self.finishWaiters
                 self.finishWaiters = []
                 let succeeded = self.failure == nil
@@ -176,7 +199,10 @@ final class LineWriter: @unchecked Sendable {
 
             self.condition.lock()
             self.writing = 0
-            if let failure, self.failure == nil { self.failure = failure }
+            if let failure, self.failure == nil {
+                self.failure = failure
+                self.takesLinesNow.store(false, ordering: .relaxed)
+            }
             let failed = self.failure != nil
             if failed { self.buffer.removeAll() }
             var resumes: [@Sendable () -> Void] = []

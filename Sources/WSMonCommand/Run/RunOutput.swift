@@ -16,19 +16,9 @@ final class RunOutput: Sendable {
     private let writers: [(writer: LineWriter, encoder: EventLine)]
     /// The record's first lines (header, sessions), written again at each rotation.
     private let recordStart: RecordStart
-    /// Sessions with a connection under way, by id, and whether a forced exit has sealed
-    /// the outputs. Lines are queued under its lock, so none can follow the cut-short ones.
-    private let state = Mutex(State())
-    /// The same seal, read without the lock to skip encoding once sealed.
-    private let sealed = Atomic<Bool>(false)
-
-    private struct State {
-        /// A forced exit writes a `closed` line for each (marked `cut_short`), so a record
-        /// never ends with connections left open.
-        var live: [Int: (prefix: EventLine.SessionPrefix, connection: Int)] = [:]
-        /// Set by a forced exit: the cut-short lines are the last, whatever sessions still say.
-        var sealed = false
-    }
+    /// Sessions with a connection under way, by id: a forced exit writes a `closed` line
+    /// for each (marked `cut_short`), so a record never ends with connections left open.
+    private let live = Mutex<[Int: (prefix: EventLine.SessionPrefix, connection: Int)]>([:])
 
     /// `onFailure` is told which output failed and how (once per output).
     init(
@@ -71,47 +61,69 @@ final class RunOutput: Sendable {
 
     /// Writes `event`'s line; called on `session`'s event loop.
     func write(_ event: SessionEvent, prefix: EventLine.SessionPrefix, from session: Session) {
-        guard !self.sealed.load(ordering: .relaxed) else { return }
+        let full: UInt8
         switch event.kind {
-        case .opened:
-            self.state.withLock { $0.live[event.session] = (prefix, event.connection) }
-        case .closed, .stopped:
-            _ = self.state.withLock { $0.live.removeValue(forKey: event.session) }
+        case .opened, .closed, .stopped:
+            // Under the lock `writeCutShort` holds: a forced exit finds both this line and the
+            // connection's entry, or neither, so no record has an open without its closed.
+            full = self.live.withLock { live in
+                if case .opened = event.kind {
+                    live[event.session] = (prefix, event.connection)
+                } else {
+                    live.removeValue(forKey: event.session)
+                }
+                return self.queue(event, prefix: prefix)
+            }
         default:
-            break
+            full = self.queue(event, prefix: prefix)
         }
-        for (writer, encoder) in self.writers {
-            guard let line = encoder.encode(event, prefix: prefix) else { continue }
-            let taken = self.state.withLock { state in state.sealed || writer.write(line) }
-            guard !taken else { continue }
+        // Outside the lock: resuming may read the socket, and so write the next lines.
+        for (index, (writer, _)) in self.writers.enumerated() where full & (1 << index) != 0 {
             session.setReading(false)
             writer.resumeWhenDrained { session.setReading(true) }
         }
     }
 
+    /// Queues `event`'s line on each output; bit `i` is set when `writers[i]` is now full.
+    private func queue(_ event: SessionEvent, prefix: EventLine.SessionPrefix) -> UInt8 {
+        var full: UInt8 = 0
+        for (index, (writer, encoder)) in self.writers.enumerated() where writer.takesLines {
+            guard let line = encoder.encode(event, prefix: prefix), !writer.write(line) else { continue }
+            full |= 1 << index
+        }
+        return full
+    }
+
     /// After a forced exit: a `closed` line, marked as cut short, for every connection that
-    /// did not get to end.
+    /// did not get to end; the writers take no line after them, whatever sessions still say.
     func writeCutShort(at time: Date) {
-        self.sealed.store(true, ordering: .relaxed)
-        self.state.withLock { state in
-            state.sealed = true
-            for (_, entry) in state.live.sorted(by: { $0.key < $1.key }) {
-                for (writer, encoder) in self.writers {
-                    _ = writer.write(encoder.cutShort(connection: entry.connection, at: time, prefix: entry.prefix))
-                }
+        self.live.withLock { live in
+            let entries = live.sorted { $0.key < $1.key }.map(\.value)
+            for (writer, encoder) in self.writers {
+                writer.writeLast(
+                    entries.flatMap { encoder.cutShort(connection: $0.connection, at: time, prefix: $0.prefix) }
+                )
             }
-            state.live.removeAll()
+            live.removeAll()
         }
     }
 
-    /// Writes what waits, for at most `limit`; returns the outputs left with lines unwritten.
+    /// Writes what waits, for at most `limit` in all (the outputs finish side by side, so a
+    /// blocked stdout does not take the record's time); returns the outputs left with lines
+    /// unwritten, in the order of `writers`.
     func finish(within limit: Duration) async -> [(output: String, bytes: Int)] {
-        var unwritten: [(String, Int)] = []
-        for (writer, _) in self.writers where await !writer.finish(within: limit) {
-            let bytes = writer.unwrittenByteCount
-            if bytes > 0 { unwritten.append((writer.name, bytes)) }
+        let finished = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, (writer, _)) in self.writers.enumerated() {
+                group.addTask { (index, await writer.finish(within: limit)) }
+            }
+            var finished = [Bool](repeating: true, count: self.writers.count)
+            for await (index, succeeded) in group { finished[index] = succeeded }
+            return finished
         }
-        return unwritten
+        return zip(self.writers, finished).compactMap { entry, succeeded in
+            let bytes = entry.writer.unwrittenByteCount
+            return succeeded || bytes == 0 ? nil : (entry.writer.name, bytes)
+        }
     }
 
     /// Stops the waits for blocked outputs in progress (a second interrupt).

@@ -42,7 +42,12 @@ public struct DashboardModel: Sendable {
     public private(set) var order = SortOrder()
     public private(set) var filter = SessionFilter("")
     public var focus = Focus.table
-    public var tab = DetailTab.frames
+    public var tab = DetailTab.frames {
+        didSet { if self.tab == .storm && oldValue != .storm { self.refreshStormView() } }
+    }
+    /// The storm tab's: every session's, or the filtered sessions' alone (merged once per
+    /// snapshot or filter while the tab is shown, not at every frame).
+    public private(set) var stormView = StormView(storm: StormStats(), rejectionStatuses: [:], failures: [:])
     /// The selected frame by its number (see `MessageLogEntry.frameNumber`); nil follows
     /// the newest frame.
     public var frameCursor: Int?
@@ -126,6 +131,7 @@ public struct DashboardModel: Sendable {
     private mutating func rebuildList() {
         self.labels.update(for: self.snapshot)
         self.list = SessionList(self.snapshot, filter: self.filter, order: self.order, labels: self.labels)
+        self.refreshStormView()
         if self.list.index(of: self.selectedID) == nil {
             let previous = self.selectedID
             self.selectedID = self.list.rows.first?.id
@@ -134,9 +140,9 @@ public struct DashboardModel: Sendable {
         self.keepSelectionVisible()
     }
 
-    /// The storm tab's: every session's, or the filtered sessions' alone.
-    public var stormView: StormView {
-        self.filter.isEmpty ? self.snapshot.totals.stormView : StormView(merging: self.list.rows)
+    private mutating func refreshStormView() {
+        guard self.tab == .storm else { return }
+        self.stormView = self.filter.isEmpty ? self.snapshot.totals.stormView : StormView(merging: self.list.rows)
     }
 
     mutating func setStatus(_ text: String, isError: Bool = false) {

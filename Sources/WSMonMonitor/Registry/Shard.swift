@@ -61,7 +61,6 @@ final class Shard: @unchecked Sendable {
     func apply(_ event: SessionEvent, to tracker: SessionTracker) {
         var tally = EventTally()
         tracker.apply(event, tally: &tally)
-        tracker.recordStorm(tally, at: event.time.timeIntervalSince1970)
         // Events can come before the tracker is added (both are queued on this loop).
         guard let row = tracker.row else { return }
         if !tracker.isDirty {
@@ -81,10 +80,9 @@ final class Shard: @unchecked Sendable {
         if let code = tally.closeCode { self.closeCodes[code, default: 0] += 1 }
         if let status = tally.rejectionStatus { self.rejectionStatuses[status, default: 0] += 1 }
         if let failure = tally.failure { self.failures[failure, default: 0] += 1 }
-        if tally.attempt || tally.opened || tally.reconnectDelay != nil || tally.lifetime != nil
-            || tally.closeCause != nil
-        {
+        if tally.changesStorm {
             self.storm.record(tally, at: event.time.timeIntervalSince1970)
+            tracker.recordStorm(tally, at: event.time.timeIntervalSince1970)
         }
         guard tally.messages > 0 || tally.bytes > 0 || tally.reconnectAttempts > 0 else { return }
         let second = Int64(event.time.timeIntervalSince1970.rounded(.down))

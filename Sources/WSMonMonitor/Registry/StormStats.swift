@@ -18,6 +18,8 @@ public struct StormStats: Hashable, Sendable {
         static func + (lhs: Self, rhs: Self) -> Self {
             Bucket(attempts: lhs.attempts + rhs.attempts, opens: lhs.opens + rhs.opens)
         }
+
+        static func += (lhs: inout Self, rhs: Self) { lhs = lhs + rhs }
     }
 
     /// Connections that ended the same way: a cause and a close code.
@@ -47,33 +49,43 @@ public struct StormStats: Hashable, Sendable {
     }
 
     /// Counts in buckets whose upper bounds (seconds) are `bounds`; the last is open-ended.
+    /// Holds no counts until the first value, so every session can carry two.
     public struct Histogram: Hashable, Sendable {
         public let bounds: [Double]
-        public private(set) var counts: [Int]
+        private var stored: [Int] = []
 
         public init(bounds: [Double]) {
             self.bounds = bounds
-            self.counts = Array(repeating: 0, count: bounds.count + 1)
         }
 
-        static func index(of value: Double, bounds: [Double]) -> Int {
-            bounds.firstIndex { value < $0 } ?? bounds.count
+        public var counts: [Int] {
+            self.stored.isEmpty ? Array(repeating: 0, count: self.bounds.count + 1) : self.stored
         }
 
         mutating func add(_ value: Double) {
-            self.counts[Self.index(of: value, bounds: self.bounds)] += 1
+            if self.stored.isEmpty { self.stored = self.counts }
+            self.stored[self.bounds.firstIndex { value < $0 } ?? self.bounds.count] += 1
         }
 
         mutating func merge(_ other: Histogram) {
-            for index in self.counts.indices { self.counts[index] += other.counts[index] }
+            guard !other.stored.isEmpty else { return }
+            guard !self.stored.isEmpty else {
+                self.stored = other.stored
+                return
+            }
+            for index in self.stored.indices { self.stored[index] += other.stored[index] }
         }
 
-        /// Adds counts kept by the same bounds (none: nothing to add).
-        mutating func merge(_ counts: [UInt32]) {
-            for (index, count) in counts.enumerated() { self.counts[index] += Int(count) }
+        public var total: Int { self.stored.reduce(0, +) }
+
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.bounds == rhs.bounds && lhs.counts == rhs.counts
         }
 
-        public var total: Int { self.counts.reduce(0, +) }
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(self.bounds)
+            hasher.combine(self.counts)
+        }
     }
 
     public static let reconnectDelayBounds: [Double] = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60]

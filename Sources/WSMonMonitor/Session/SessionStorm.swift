@@ -8,11 +8,7 @@ public struct SessionStorm: Hashable, Sendable {
     static let bucketCapacity = 64
     static let retryCapacity = 32
 
-    /// Attempts and opens in one bucket.
-    struct Bucket: Hashable {
-        var attempts: UInt32 = 0
-        var opens: UInt32 = 0
-    }
+    typealias Bucket = StormStats.Bucket
 
     struct Contents: Hashable {
         /// A bucket spans 2^shift seconds; `buckets[0]` is bucket number `start` (seconds
@@ -23,10 +19,8 @@ public struct SessionStorm: Hashable, Sendable {
         /// Hundredths of a second since 1970, a ring once full; `nextRetry` is its oldest.
         var retries: [Int64] = []
         var nextRetry = 0
-        /// Counts by `StormStats.reconnectDelayBounds` and `lifetimeBounds`; empty until the
-        /// first (most sessions of a quiet run never end a connection).
-        var reconnectDelays: [UInt32] = []
-        var lifetimes: [UInt32] = []
+        var reconnectDelays = StormStats.Histogram(bounds: StormStats.reconnectDelayBounds)
+        var lifetimes = StormStats.Histogram(bounds: StormStats.lifetimeBounds)
         var causes: [StormStats.CauseKey: StormStats.CauseGroup] = [:]
         var rejectionStatuses: [Int: Int] = [:]
         var failures: [FailureKind: Int] = [:]
@@ -52,9 +46,9 @@ public struct SessionStorm: Hashable, Sendable {
                 self.buckets.append(contentsOf: repeatElement(Bucket(), count: index - self.buckets.count + 1))
             }
             if attempt {
-                self.buckets[index].attempts &+= 1
+                self.buckets[index].attempts += 1
             } else {
-                self.buckets[index].opens &+= 1
+                self.buckets[index].opens += 1
             }
         }
 
@@ -65,15 +59,9 @@ public struct SessionStorm: Hashable, Sendable {
             var buckets = [Bucket](repeating: Bucket(), count: count)
             for (index, bucket) in self.buckets.enumerated() {
                 let target = Int(((self.start + Int64(index)) >> 1) - start)
-                buckets[target].attempts &+= bucket.attempts
-                buckets[target].opens &+= bucket.opens
+                buckets[target] += bucket
             }
             (self.shift, self.start, self.buckets) = (self.shift + 1, start, buckets)
-        }
-
-        static func add(_ value: Double, bounds: [Double], to counts: inout [UInt32]) {
-            if counts.isEmpty { counts = Array(repeating: 0, count: bounds.count + 1) }
-            counts[StormStats.Histogram.index(of: value, bounds: bounds)] &+= 1
         }
 
         mutating func keepRetry(at hundredth: Int64) {
@@ -100,12 +88,8 @@ public struct SessionStorm: Hashable, Sendable {
 
     var contents: Contents? { self.box?.contents }
 
+    /// Takes a tally that `changesStorm`.
     mutating func record(_ tally: EventTally, at time: Double) {
-        guard
-            tally.attempt || tally.opened || tally.reconnectAttempts > 0 || tally.reconnectDelay != nil
-                || tally.lifetime != nil || tally.closeCause != nil || tally.rejectionStatus != nil
-                || tally.failure != nil
-        else { return }
         if self.box == nil || !isKnownUniquelyReferenced(&self.box!) {
             self.box = Box(self.box?.contents ?? Contents())
         }
@@ -113,12 +97,8 @@ public struct SessionStorm: Hashable, Sendable {
         if tally.attempt { self.box!.contents.count(second: second, attempt: true) }
         if tally.opened { self.box!.contents.count(second: second, attempt: false) }
         if tally.reconnectAttempts > 0 { self.box!.contents.keepRetry(at: Int64((time * 100).rounded(.down))) }
-        if let delay = tally.reconnectDelay {
-            Contents.add(delay, bounds: StormStats.reconnectDelayBounds, to: &self.box!.contents.reconnectDelays)
-        }
-        if let lifetime = tally.lifetime {
-            Contents.add(lifetime, bounds: StormStats.lifetimeBounds, to: &self.box!.contents.lifetimes)
-        }
+        if let delay = tally.reconnectDelay { self.box!.contents.reconnectDelays.add(delay) }
+        if let lifetime = tally.lifetime { self.box!.contents.lifetimes.add(lifetime) }
         if let ended = tally.closeCause { StormStats.add(ended, to: &self.box!.contents.causes) }
         if let status = tally.rejectionStatus { self.box!.contents.rejectionStatuses[status, default: 0] += 1 }
         if let failure = tally.failure { self.box!.contents.failures[failure, default: 0] += 1 }

@@ -368,6 +368,12 @@ struct EventTally {
     var opened = false
     var reconnectDelay: Double?
     var lifetime: Double?
+
+    /// Counts in the storm tab (a retry is an attempt too).
+    var changesStorm: Bool {
+        self.attempt || self.opened || self.reconnectDelay != nil || self.lifetime != nil || self.closeCause != nil
+            || self.rejectionStatus != nil || self.failure != nil
+    }
 }
 
 /// How one connection ended, for the storm's grouped causes.

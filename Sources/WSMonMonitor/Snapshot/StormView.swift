@@ -31,11 +31,9 @@ public struct StormView: Sendable {
         let shift = kept.map(\.shift).max() ?? 0
         storm.bucketSeconds = 1 << Int64(shift)
         for session in kept {
-            for (index, bucket) in session.buckets.enumerated() where bucket.attempts > 0 || bucket.opens > 0 {
+            for (index, bucket) in session.buckets.enumerated() where bucket != StormStats.Bucket() {
                 let second = (((session.start + Int64(index)) << session.shift) >> shift) << shift
-                storm.timeline[second, default: StormStats.Bucket()] =
-                    storm.timeline[second, default: StormStats.Bucket()]
-                    + StormStats.Bucket(attempts: Int(bucket.attempts), opens: Int(bucket.opens))
+                storm.timeline[second, default: StormStats.Bucket()] += bucket
             }
             for hundredth in session.retries { storm.retryHundredths[hundredth, default: 0] += 1 }
             storm.reconnectDelays.merge(session.reconnectDelays)
