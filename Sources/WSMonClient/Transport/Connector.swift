@@ -39,8 +39,9 @@ enum Connector {
         // Through a proxy, the tunnel is part of tcp; TLS and the upgrade come after it.
         let afterTCP: HandshakePhase = proxy != nil ? .tcp : (tlsContext != nil ? .tls : .upgrade)
         let bootstrap = ClientBootstrap(group: eventLoop)
+            // TCP_NODELAY is ClientBootstrap's default. (`socketOption(.tcp_nodelay)` would
+            // set SO_DEBUG, which fails for any user without CAP_NET_ADMIN.)
             .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             // Reads grow up to 1 MiB for bulk transfers and stay small for idle sessions.
             .channelOption(
                 ChannelOptions.recvAllocator,

@@ -49,7 +49,7 @@ public final class WireTap: Sendable {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { client in
                 let connection = log.accept()
                 let handlers = NIOLoopBound(
@@ -60,7 +60,6 @@ public final class WireTap: Sendable {
                 // The client's channel is registered, and so read, only once this completes.
                 return ClientBootstrap(group: client.eventLoop)
                     .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-                    .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { server in
                         server.eventLoop.makeCompletedFuture {
                             try server.pipeline.syncOperations.addHandler(handlers.value.server)

@@ -21,7 +21,8 @@ final class RunningWSMon: @unchecked Sendable {
     /// Where stdout goes, for `.file`.
     let stdoutPath: String?
 
-    init(_ arguments: [String], stdout: Stdout) throws {
+    /// `launcher` goes before the binary (to run it as another user).
+    init(_ arguments: [String], stdout: Stdout, launcher: [String] = [], binary: String = WSMonProcess.binary) throws {
         let output: Int32
         if case .file(let path) = stdout { self.stdoutPath = path } else { self.stdoutPath = nil }
         switch stdout {
@@ -35,7 +36,7 @@ final class RunningWSMon: @unchecked Sendable {
         let errors = open(self.stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let input = open("/dev/null", O_RDONLY)
         defer { for descriptor in [output, errors, input] { close(descriptor) } }
-        self.child = try ChildProcess([WSMonProcess.binary] + arguments, stdin: input, stdout: output, stderr: errors)
+        self.child = try ChildProcess(launcher + [binary] + arguments, stdin: input, stdout: output, stderr: errors)
     }
 
     var pid: Int32 { self.child.pid }

@@ -29,16 +29,19 @@ struct WSMonProcess {
         return TestPaths.file(".build/debug/wsmon")
     }
 
-    /// Runs `wsmon arguments…` (with `environment` added to ours), killing it after `timeout`.
+    /// Runs `wsmon arguments…` (with `environment` added to ours), killing it after `timeout`;
+    /// `launcher` goes before the binary (to run it as another user).
     static func run(
         _ arguments: [String],
         environment: [String: String] = [:],
+        launcher: [String] = [],
+        binary: String = Self.binary,
         timeout: Duration = .seconds(30)
     ) async throws -> Result {
         let command =
-            environment.isEmpty
-            ? [self.binary] + arguments
-            : ["env"] + environment.map { "\($0.key)=\($0.value)" } + [self.binary] + arguments
+            launcher
+            + (environment.isEmpty ? [] : ["env"] + environment.map { "\($0.key)=\($0.value)" })
+            + [binary] + arguments
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 do { continuation.resume(returning: try self.runBlocking(command, timeout: timeout)) } catch {
