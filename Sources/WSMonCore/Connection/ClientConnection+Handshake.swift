@@ -87,10 +87,10 @@ extension ClientConnection {
         // "If the response lacks an |Upgrade| header field or the |Upgrade| header field
         // contains a value that is not an ASCII case-insensitive match for the value
         // "websocket", the client MUST _Fail the WebSocket Connection_."
-        guard headers.tokens(for: "Upgrade").contains(where: { $0.lowercasedASCII == "websocket" }) else {
+        guard headers.tokens(for: "Upgrade").contains(where: { $0.equalsIgnoringASCIICase("websocket") }) else {
             return .failure(.upgradeHeaderMissingOrInvalid(headers.first("Upgrade")))
         }
-        guard headers.tokens(for: "Connection").contains(where: { $0.lowercasedASCII == "upgrade" }) else {
+        guard headers.tokens(for: "Connection").contains(where: { $0.equalsIgnoringASCIICase("upgrade") }) else {
             return .failure(.connectionHeaderMissingOrInvalid(headers.first("Connection")))
         }
         guard let accept = headers.first("Sec-WebSocket-Accept") else { return .failure(.acceptMissing) }

@@ -24,7 +24,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence {
 
     /// Every value of the named field, in order.
     public func values(for name: String) -> [String] {
-        self.fields.filter { $0.name.lowercasedASCII == name.lowercasedASCII }.map(\.value)
+        self.fields.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
     }
 
     public func first(_ name: String) -> String? { self.values(for: name).first }
@@ -39,6 +39,13 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence {
 }
 
 extension StringProtocol {
+    /// Equal but for ASCII case, with nothing allocated (header names are compared on every
+    /// handshake).
+    func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        let lower = { (byte: UInt8) in byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        return self.utf8.elementsEqual(other.utf8) { lower($0) == lower($1) }
+    }
+
     var lowercasedASCII: String {
         String(decoding: self.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }

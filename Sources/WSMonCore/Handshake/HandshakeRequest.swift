@@ -36,22 +36,18 @@ public struct HandshakeRequest: Hashable, Sendable {
         userAgent: String? = "wsmon",
         random: inout some RandomNumberGenerator
     ) throws(InvalidHeader) {
-        var keyBytes = [UInt8](repeating: 0, count: 16)
-        for index in keyBytes.indices { keyBytes[index] = UInt8.random(in: .min ... .max, using: &random) }
+        // Two draws, not sixteen: a system generator makes one getrandom(2) call a draw.
+        let keyWords = (random.next(), random.next())
         self.url = url
-        self.key = Data(keyBytes).base64EncodedString()
+        self.key = withUnsafeBytes(of: keyWords) { Data($0).base64EncodedString() }
         self.subprotocols = subprotocols
 
-        let reserved: Set<String> = [
-            "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
-            "sec-websocket-extensions", "sec-websocket-accept",
-        ]
         for (name, value) in extraHeaders {
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else { throw .invalidName(name) }
             guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
                 throw .invalidValue(name: name)
             }
-            guard !reserved.contains(name.lowercasedASCII) else { throw .reserved(name) }
+            guard !Self.reservedNames.contains(name.lowercasedASCII) else { throw .reserved(name) }
         }
         for (index, name) in subprotocols.enumerated() where name.isEmpty || !name.utf8.allSatisfy(Self.isTokenByte) {
             throw .invalidValue(name: "Sec-WebSocket-Protocol[\(index)]")
@@ -91,11 +87,21 @@ public struct HandshakeRequest: Hashable, Sendable {
         return Data(digest).base64EncodedString()
     }
 
+    /// The fields the handshake owns, lowercased.
+    static let reservedNames: Set<String> = [
+        "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol",
+        "sec-websocket-extensions", "sec-websocket-accept",
+    ]
+
     /// RFC 9110 token characters.
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
-        default: return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default: return false
         }
     }
 }
