@@ -38,18 +38,21 @@ enum Connector {
         }
         // Through a proxy, the tunnel is part of tcp; TLS and the upgrade come after it.
         let afterTCP: HandshakePhase = proxy != nil ? .tcp : (tlsContext != nil ? .tls : .upgrade)
+        // TCP_NODELAY is ClientBootstrap's default. (`socketOption(.tcp_nodelay)` would set
+        // SO_DEBUG, which fails for any user without CAP_NET_ADMIN.)
         let bootstrap = ClientBootstrap(group: eventLoop)
-            // TCP_NODELAY is ClientBootstrap's default. (`socketOption(.tcp_nodelay)` would
-            // set SO_DEBUG, which fails for any user without CAP_NET_ADMIN.)
-            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            // Reads grow up to 1 MiB for bulk transfers and stay small for idle sessions.
-            .channelOption(
-                ChannelOptions.recvAllocator,
-                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20)
-            )
             .connectTimeout(options.openTimeout.timeAmount)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Set here, synchronously: as bootstrap options each costs a future chain
+                    // on every connect.
+                    guard let channelOptions = channel.syncOptions else { throw ChannelError.operationUnsupported }
+                    try channelOptions.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+                    // Reads grow up to 1 MiB for bulk transfers and stay small for idle sessions.
+                    try channelOptions.setOption(
+                        ChannelOptions.recvAllocator,
+                        value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20)
+                    )
                     let operations = channel.pipeline.syncOperations
                     // A channel exists once the host name has an address: TCP is next.
                     progress.phase = .tcp

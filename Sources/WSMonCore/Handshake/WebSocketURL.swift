@@ -75,7 +75,7 @@ public struct WebSocketURL: Hashable, Sendable, CustomStringConvertible {
     public var isDefaultPort: Bool { self.port == (self.isSecure ? 443 : 80) }
 
     /// The host as it appears in a URL or a Host header: IPv6 literals in brackets.
-    public var hostForHeader: String { self.host.contains(":") ? "[\(self.host)]" : self.host }
+    public var hostForHeader: String { self.host.utf8.contains(UInt8(ascii: ":")) ? "[\(self.host)]" : self.host }
 
     /// The Host header value: the port only when it is not the scheme's default (§4.1).
     public var hostHeader: String { self.isDefaultPort ? self.hostForHeader : "\(self.hostForHeader):\(self.port)" }
