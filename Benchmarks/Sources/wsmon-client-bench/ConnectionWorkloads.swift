@@ -19,6 +19,7 @@ enum ConnectionWorkloads {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let all = [
             ConnectionClients.wsmon(gated: false), ConnectionClients.websocketKit, ConnectionClients.hummingbird,
+            ConnectionClients.nioFloor,
         ]
         let clients = client.map { name in all.filter { $0.name.lowercased().contains(name) } } ?? all
         if selected == nil || selected == "all" || selected == "open" {
