@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import WSMonCore
 
 /// The floor under every client built on NIO's ClientBootstrap: a connect to the address,
 /// one handler that writes a fixed upgrade request and takes the first bytes back as the
@@ -36,16 +37,11 @@ extension ConnectionClients {
             let running = NIOLockedValueBox(true)
             @Sendable func connect() {
                 live.add()
-                floor.connect(
-                    onOpen: { opened.add() },
-                    onClose: {
-                        live.add(-1)
-                        if running.withLockedValue({ $0 }) { connect() }
-                    }
-                ).whenFailure { _ in
-                    live.add(-1)
-                    if running.withLockedValue({ $0 }) { connect() }
-                }
+                floor.connect(onOpen: { opened.add() }, onClose: ended).whenFailure { _ in ended() }
+            }
+            @Sendable func ended() {
+                live.add(-1)
+                if running.withLockedValue({ $0 }) { connect() }
             }
             let cpuStart = Scale.cpuSeconds()
             for _ in 0..<slots { connect() }
@@ -74,14 +70,12 @@ extension ConnectionClients {
         let eventLoop: any EventLoop
 
         init(url: String, eventLoop: any EventLoop) throws {
-            let hostAndPort = url.dropFirst("ws://".count).prefix { $0 != "/" }
-            guard let colon = hostAndPort.lastIndex(of: ":"),
-                let port = Int(hostAndPort[hostAndPort.index(after: colon)...])
-            else { throw BenchError("NIO floor: no port in \(url)") }
-            self.address = try SocketAddress(ipAddress: String(hostAndPort[..<colon]), port: port)
+            let target = try WebSocketURL(parsing: url)
+            self.address = try SocketAddress(ipAddress: target.host, port: target.port)
             self.request = ByteBuffer(
-                string: "GET / HTTP/1.1\r\nHost: \(hostAndPort)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                string: "GET \(target.resource) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n"
             )
             self.eventLoop = eventLoop
         }
@@ -121,12 +115,17 @@ extension ConnectionClients {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
 
-        /// A masked client text frame of 32 bytes with a zero mask, and the length of the
-        /// server's unmasked echo of it.
-        static let echoFrame = ByteBuffer(
-            bytes: [0x81, 0x80 | 32, 0, 0, 0, 0] + Array(repeating: UInt8(ascii: "x"), count: 32)
-        )
-        static let echoLength = 34
+        /// The echo message as a client frame with a zero mask (so the payload goes as it
+        /// is), and the length of the server's unmasked echo of it.
+        static let echoFrame: ByteBuffer = {
+            let payload = Array(ConnectionClients.echoText.utf8)
+            var frame: [UInt8] = []
+            FrameHeader(fin: true, opcode: .text, maskingKey: 0, payloadLength: UInt64(payload.count))
+                .encode(into: &frame)
+            return ByteBuffer(bytes: frame + payload)
+        }()
+        static let echoLength = BenchServer.encodedFrame(Array(ConnectionClients.echoText.utf8), opcode: .text)
+            .readableBytes
 
         let request: ByteBuffer
         let onOpen: @Sendable () -> Void
