@@ -207,14 +207,12 @@ enum ConnectionClients {
             return allOpen - start
         },
         storm: { url, slots, window, group in
-            let storm = KitStorm(url: url, group: group)
-            let cpuStart = Scale.cpuSeconds()
-            for _ in 0..<slots { storm.connect() }
-            try await Task.sleep(for: window)
-            let result = (storm.opened.count, Scale.cpuSeconds() - cpuStart)
-            storm.running.withLockedValue { $0 = false }
-            try await storm.live.drained()
-            return result
+            try await reconnectingSlots(slots, for: window) { opened, ended in
+                WebSocket.connect(to: url, configuration: .init(maxFrameSize: Clients.maxSize), on: group) { ws in
+                    opened()
+                    ws.onClose.whenComplete { _ in ended() }
+                }.whenFailure { _ in ended() }
+            }
         },
         echo: { url, count, group in
             let run = EchoRun(count)
@@ -238,33 +236,35 @@ enum ConnectionClients {
         }
     )
 
-    /// websocket-kit has no reconnect of its own: each slot connects again when its
-    /// connection closes.
-    final class KitStorm: Sendable {
-        let url: String
-        let group: any EventLoopGroup
+    /// The storm for a client with no reconnect of its own (websocket-kit, the NIO floor):
+    /// `slots` connections, each slot connecting again when its connection ends, for `window`.
+    /// `connect` makes one attempt and calls `opened` once it is open and `ended` once it is
+    /// over, closed or failed. Returns the opens and the process's CPU seconds in the window.
+    static func reconnectingSlots(
+        _ slots: Int,
+        for window: Duration,
+        connect:
+            @escaping @Sendable (_ opened: @escaping @Sendable () -> Void, _ ended: @escaping @Sendable () -> Void)
+            -> Void
+    ) async throws -> (opened: Int, cpuSeconds: Double) {
         let opened = Tally()
         let live = Tally()
         let running = NIOLockedValueBox(true)
-
-        init(url: String, group: any EventLoopGroup) {
-            self.url = url
-            self.group = group
+        @Sendable func attempt() {
+            live.add()
+            connect({ opened.add() }, ended)
         }
-
-        func connect() {
-            WebSocket.connect(to: self.url, configuration: .init(maxFrameSize: Clients.maxSize), on: self.group) {
-                ws in
-                self.opened.add()
-                self.live.add()
-                ws.onClose.whenComplete { _ in
-                    self.live.add(-1)
-                    if self.running.withLockedValue({ $0 }) { self.connect() }
-                }
-            }.whenFailure { _ in
-                if self.running.withLockedValue({ $0 }) { self.connect() }
-            }
+        @Sendable func ended() {
+            live.add(-1)
+            if running.withLockedValue({ $0 }) { attempt() }
         }
+        let cpuStart = Scale.cpuSeconds()
+        for _ in 0..<slots { attempt() }
+        try await Task.sleep(for: window)
+        let result = (opened.count, Scale.cpuSeconds() - cpuStart)
+        running.withLockedValue { $0 = false }
+        try await live.drained()
+        return result
     }
 
     static let hummingbird = ConnectionClient(

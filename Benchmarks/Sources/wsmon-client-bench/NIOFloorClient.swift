@@ -32,24 +32,9 @@ extension ConnectionClients {
         },
         storm: { url, slots, window, group in
             let floor = try FloorClient(url: url, eventLoop: group.next())
-            let opened = Tally()
-            let live = Tally()
-            let running = NIOLockedValueBox(true)
-            @Sendable func connect() {
-                live.add()
-                floor.connect(onOpen: { opened.add() }, onClose: ended).whenFailure { _ in ended() }
+            return try await reconnectingSlots(slots, for: window) { opened, ended in
+                floor.connect(onOpen: opened, onClose: ended).whenFailure { _ in ended() }
             }
-            @Sendable func ended() {
-                live.add(-1)
-                if running.withLockedValue({ $0 }) { connect() }
-            }
-            let cpuStart = Scale.cpuSeconds()
-            for _ in 0..<slots { connect() }
-            try await Task.sleep(for: window)
-            let result = (opened.count, Scale.cpuSeconds() - cpuStart)
-            running.withLockedValue { $0 = false }
-            try await live.drained()
-            return result
         },
         echo: { url, count, group in
             let floor = try FloorClient(url: url, eventLoop: group.next())
@@ -106,8 +91,15 @@ extension ConnectionClients {
                 .connect(to: self.address)
         }
 
+        /// An empty client Close with a zero mask.
+        static let closeFrame: ByteBuffer = {
+            var frame: [UInt8] = []
+            FrameHeader(fin: true, opcode: .close, maskingKey: 0, payloadLength: 0).encode(into: &frame)
+            return ByteBuffer(bytes: frame)
+        }()
+
         func sendClose(on channel: any Channel) {
-            channel.writeAndFlush(ByteBuffer(bytes: [0x88, 0x80, 0, 0, 0, 0]), promise: nil)
+            channel.writeAndFlush(Self.closeFrame, promise: nil)
         }
     }
 
